@@ -1,0 +1,55 @@
+# Les Ateliers marketplace — the two commands are `make run` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+export FLASK_APP := marketplace:create_app
+
+.PHONY: run test worker beat services browser translations lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed-run: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.installed-run
+
+translations: $(VENV)/.installed-run
+	$(BIN)/pybabel compile --directory translations --use-fuzzy >/dev/null
+
+## make run: the embedded hub (SQLite, in-process tasks, dev payment gateway, mail to files)
+run: $(VENV)/.installed-run translations
+	mkdir -p instance
+	MARKETPLACE_ENV=development $(BIN)/flask db upgrade
+	MARKETPLACE_ENV=development $(BIN)/flask demo seed
+	MARKETPLACE_ENV=development $(BIN)/flask demo accounts
+	MARKETPLACE_ENV=development $(BIN)/flask run --host 127.0.0.1 --port 5000
+
+## make test: the whole suite against real PostgreSQL, Redis, a Celery worker and localstripe
+test: $(VENV)/.installed-test translations services browser
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+services:
+	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
+	@for i in $$(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
+	@redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 || redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no
+	@for i in $$(seq 1 30); do redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && break; sleep 1; done
+
+browser:
+	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+
+worker: $(VENV)/.installed-run
+	MARKETPLACE_ENV=$${MARKETPLACE_ENV:-production} $(BIN)/celery -A workers.celery_app worker --loglevel INFO
+
+beat: $(VENV)/.installed-run
+	MARKETPLACE_ENV=$${MARKETPLACE_ENV:-production} $(BIN)/celery -A workers.celery_app beat --loglevel INFO
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

@@ -1,0 +1,103 @@
+"""Configuration classes: embedded development default, PostgreSQL test suite, production."""
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("MARKETPLACE_INSTANCE", BASE_DIR / "instance"))
+
+
+class Config:
+    SECRET_KEY: str | None = None
+    SQLALCHEMY_DATABASE_URI: str | None = None
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    SQLALCHEMY_RECORD_QUERIES = False
+    INSTANCE_DIR = INSTANCE_DIR
+    MEDIA_DIR = INSTANCE_DIR / "media"
+    MAIL_DIR = INSTANCE_DIR / "mail"
+    MAIL_BACKEND = "files"  # "files" writes .eml files, "smtp" sends
+    MAIL_DEFAULT_SENDER = "Les Ateliers <bonjour@lesateliers-castres.fr>"
+    BABEL_DEFAULT_LOCALE = "fr"
+    BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")
+    BABEL_DEFAULT_TIMEZONE = "Europe/Paris"
+    LANGUAGES = ("fr", "en")
+    CURRENCY = "EUR"
+    WTF_CSRF_ENABLED = True
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_RATE_LIMIT = "10 per minute"
+    PRODUCTS_PER_PAGE = 24
+    UNPAID_ORDER_TTL_MINUTES = 30
+    PAYMENT_GATEWAY = "dev"  # "dev" (local test card page) or "stripe"
+    STRIPE_SECRET_KEY: str | None = None
+    STRIPE_PUBLISHABLE_KEY: str | None = None
+    STRIPE_WEBHOOK_SECRET: str | None = None
+    STRIPE_API_BASE: str | None = None  # a Stripe-compatible server (tests: localstripe on loopback)
+    REDIS_URL: str | None = None
+    #: "in_process" runs outbox tasks right after commit; "celery" publishes them to the broker.
+    TASK_RUNNER = "in_process"
+    SECURE_HEADERS_HSTS = False
+    PREFERRED_URL_SCHEME = "http"
+    SERVER_NAME: str | None = None
+
+
+class DevelopmentConfig(Config):
+    DEBUG = False
+    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'marketplace.sqlite3'}"
+    )
+
+
+class TestConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test-secret"
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+    )
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_size": 5, "max_overflow": 20}
+    REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    WTF_CSRF_ENABLED = False
+    RATELIMIT_STORAGE_URI = "memory://"
+    SERVER_NAME = "localhost"
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    SECURE_HEADERS_HSTS = True
+    PREFERRED_URL_SCHEME = "https"
+    TASK_RUNNER = "celery"
+
+    REQUIRED = ("SECRET_KEY", "DATABASE_URL")
+
+    def __init__(self) -> None:
+        missing = [name for name in self.REQUIRED if not os.environ.get(name)]
+        if missing:
+            raise RuntimeError(f"Production configuration needs {', '.join(missing)} in the environment")
+        env = os.environ
+        self.SECRET_KEY = env["SECRET_KEY"]
+        self.SQLALCHEMY_DATABASE_URI = env["DATABASE_URL"]
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "pool_size": 10}
+        self.REDIS_URL = env.get("REDIS_URL")
+        self.RATELIMIT_STORAGE_URI = env.get("REDIS_URL", "memory://")
+        self.PAYMENT_GATEWAY = env.get("PAYMENT_GATEWAY", "stripe")
+        self.STRIPE_SECRET_KEY = env.get("STRIPE_SECRET_KEY")
+        self.STRIPE_PUBLISHABLE_KEY = env.get("STRIPE_PUBLISHABLE_KEY")
+        self.STRIPE_WEBHOOK_SECRET = env.get("STRIPE_WEBHOOK_SECRET")
+        self.MAIL_BACKEND = env.get("MAIL_BACKEND", "smtp")
+        self.MAIL_SERVER = env.get("MAIL_SERVER", "localhost")
+        self.MAIL_PORT = int(env.get("MAIL_PORT", "25"))
+        self.MAIL_USERNAME = env.get("MAIL_USERNAME")
+        self.MAIL_PASSWORD = env.get("MAIL_PASSWORD")
+        self.MAIL_USE_TLS = env.get("MAIL_USE_TLS", "1") == "1"
+        self.SERVER_NAME = env.get("SERVER_NAME")
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "test": TestConfig,
+    "production": ProductionConfig,
+}

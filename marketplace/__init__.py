@@ -1,0 +1,158 @@
+"""Les Ateliers marketplace: the application factory."""
+import logging
+import os
+from importlib import import_module
+
+from flask import Flask, render_template, request, session
+from flask_babel import get_locale
+
+from config import CONFIGS
+
+from .extensions import babel, csrf, db, limiter, login_manager, migrate
+
+#: Every domain's blueprint, in the order their URL rules are matched.
+BLUEPRINTS = (
+    "marketplace.catalog.views",
+    "marketplace.vendors.views",
+    "marketplace.accounts.views",
+    "marketplace.cart.views",
+    "marketplace.orders.views",
+    "marketplace.payments.views",
+    "marketplace.delivery.views",
+    "marketplace.ledger.views",
+    "marketplace.admin.views",
+    "marketplace.core.views",
+)
+
+
+def create_app(config_name: str | None = None, **overrides: object) -> Flask:
+    config_name = config_name or os.environ.get("MARKETPLACE_ENV", "development")
+    app = Flask(
+        __name__,
+        template_folder="../templates",
+        static_folder="../static",
+        instance_path=str(CONFIGS["development"].INSTANCE_DIR),
+    )
+    config_class = CONFIGS[config_name]
+    app.config.from_object(config_class() if config_name == "production" else config_class)
+    app.config.update(overrides)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_template_helpers(app)
+    register_error_pages(app)
+    register_security_headers(app)
+    register_commands(app)
+    register_task_runner(app)
+    logging.basicConfig(level=logging.INFO)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "..", "migrations"))
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    from .accounts.views import load_user
+
+    login_manager.user_loader(load_user)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: "Europe/Paris")
+    limiter.init_app(app)
+    import_module("marketplace.models")  # every model, so relationships and migrations see them
+
+
+def select_locale() -> str:
+    """French unless the visitor chose English (kept in the session, or on their account)."""
+    from flask_login import current_user
+
+    languages = CONFIGS["development"].LANGUAGES
+    if request and session.get("lang") in languages:
+        return session["lang"]
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    return "fr"
+
+
+def register_blueprints(app: Flask) -> None:
+    for module_path in BLUEPRINTS:
+        app.register_blueprint(import_module(module_path).bp)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from .core.money import format_cents
+
+    @app.template_filter("money")
+    def money_filter(cents: int | None) -> str:
+        if cents is None:
+            return ""
+        return format_cents(int(cents), locale=str(get_locale() or "fr"))
+
+    @app.template_filter("percent_bps")
+    def percent_bps_filter(bps: int) -> str:
+        from babel.numbers import format_decimal
+
+        return format_decimal(bps / 100, format="#,##0.##", locale=str(get_locale() or "fr")) + " %"
+
+    @app.context_processor
+    def inject_locale() -> dict:
+        return {"current_locale": str(get_locale() or "fr")}
+
+
+def register_error_pages(app: Flask) -> None:
+    @app.errorhandler(404)
+    def not_found(error):  # noqa: ANN001
+        return render_template("errors/404.html"), 404
+
+    @app.errorhandler(500)
+    def server_error(error):  # noqa: ANN001
+        db.session.rollback()
+        return render_template("errors/500.html"), 500
+
+    @app.errorhandler(429)
+    def too_many_requests(error):  # noqa: ANN001
+        return render_template("errors/429.html"), 429
+
+
+def register_security_headers(app: Flask) -> None:
+    csp = "; ".join(
+        (
+            "default-src 'self'",
+            "img-src 'self' data:",
+            "style-src 'self'",
+            "script-src 'self' https://js.stripe.com",
+            "frame-src https://js.stripe.com https://hooks.stripe.com",
+            "connect-src 'self' https://api.stripe.com",
+            "form-action 'self'",
+            "base-uri 'self'",
+            "object-src 'none'",
+            "frame-ancestors 'none'",
+        )
+    )
+
+    @app.after_request
+    def set_security_headers(response):  # noqa: ANN001
+        response.headers.setdefault("Content-Security-Policy", csp)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        if app.config.get("SECURE_HEADERS_HSTS"):
+            response.headers.setdefault(
+                "Strict-Transport-Security", "max-age=63072000; includeSubDomains"
+            )
+        return response
+
+
+def register_commands(app: Flask) -> None:
+    from .core.cli import register
+
+    register(app)
+
+
+def register_task_runner(app: Flask) -> None:
+    from .core.tasks import build_task_runner
+
+    app.extensions["task_runner"] = build_task_runner(app)
+
+
+__all__ = ["create_app"]

@@ -1,0 +1,4 @@
+"""Web entry points of the admin domain."""
+from flask import Blueprint
+
+bp = Blueprint("admin", __name__)

@@ -1,0 +1,1 @@
+"""Cross-cutting building blocks: base models, money, outbox, errors, pagination."""

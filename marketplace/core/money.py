@@ -1,0 +1,69 @@
+"""Money as integer cents: formatting, VAT extraction and exact splits."""
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from babel.numbers import format_currency
+
+
+@dataclass(frozen=True, slots=True)
+class Money:
+    cents: int
+    currency: str = "EUR"
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.cents, int):
+            raise TypeError("Money holds integer cents, never floats")
+
+    def __add__(self, other: "Money") -> "Money":
+        self._check_currency(other)
+        return Money(self.cents + other.cents, self.currency)
+
+    def __sub__(self, other: "Money") -> "Money":
+        self._check_currency(other)
+        return Money(self.cents - other.cents, self.currency)
+
+    def _check_currency(self, other: "Money") -> None:
+        if other.currency != self.currency:
+            raise ValueError(f"Cannot mix {self.currency} and {other.currency}")
+
+    def format(self, locale: str = "fr") -> str:
+        # Decimal arithmetic from an integer string keeps the value exact.
+        from decimal import Decimal
+
+        return format_currency(Decimal(self.cents) / 100, self.currency, locale=locale)
+
+
+def format_cents(cents: int, locale: str = "fr", currency: str = "EUR") -> str:
+    return Money(cents, currency).format(locale)
+
+
+def vat_included(total_cents: int, rate_bps: int) -> int:
+    """VAT contained in a tax-inclusive amount, rounded half up to the cent."""
+    numerator = total_cents * rate_bps
+    denominator = 10000 + rate_bps
+    return (2 * numerator + denominator) // (2 * denominator)
+
+
+def split_largest_remainder(total: int, weights: Sequence[int]) -> list[int]:
+    """Split `total` cents pro rata to `weights` so that the parts add up exactly to `total`.
+
+    Each part gets the floor of its exact share; the cents left over go one by one to the
+    parts with the largest remainders (ties to the earliest), the usual fair rounding.
+    """
+    if total < 0:
+        return [-part for part in split_largest_remainder(-total, weights)]
+    if any(w < 0 for w in weights):
+        raise ValueError("weights must not be negative")
+    weight_sum = sum(weights)
+    if not weights:
+        return []
+    if weight_sum == 0:
+        weights = [1] * len(weights)
+        weight_sum = len(weights)
+    floors = [total * w // weight_sum for w in weights]
+    remainders = [total * w % weight_sum for w in weights]
+    leftover = total - sum(floors)
+    order = sorted(range(len(weights)), key=lambda i: (-remainders[i], i))
+    for i in order[:leftover]:
+        floors[i] += 1
+    return floors

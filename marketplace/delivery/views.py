@@ -1,0 +1,4 @@
+"""Web entry points of the delivery domain."""
+from flask import Blueprint
+
+bp = Blueprint("delivery", __name__)

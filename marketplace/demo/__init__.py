@@ -1,0 +1,1 @@
+"""The demo hub: a believable cooperative in Castres for `make run`."""

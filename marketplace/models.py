@@ -1,0 +1,16 @@
+"""Imports every domain's models so that SQLAlchemy and Alembic see the whole schema."""
+from marketplace.accounts.models import Address, User  # noqa: F401
+from marketplace.cart.models import Cart, CartLine  # noqa: F401
+from marketplace.catalog.models import Category, Product, ProductImage, Variant  # noqa: F401
+from marketplace.core.outbox import OutboxMessage  # noqa: F401
+from marketplace.delivery.models import DeliveryRound, DeliveryZone, PickupSlot, RoundStop  # noqa: F401
+from marketplace.orders.models import (  # noqa: F401
+    Order,
+    OrderEvent,
+    OrderLine,
+    OrderNumberSequence,
+    VendorOrder,
+)
+from marketplace.notifications.models import SentEmail  # noqa: F401
+from marketplace.payments.models import Payment  # noqa: F401
+from marketplace.vendors.models import Vendor, VendorMember  # noqa: F401

@@ -1,0 +1,1 @@
+"""Email rendering and sending, always from tasks."""

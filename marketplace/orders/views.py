@@ -1,0 +1,4 @@
+"""Web entry points of the orders domain."""
+from flask import Blueprint
+
+bp = Blueprint("orders", __name__)

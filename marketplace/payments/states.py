@@ -1,0 +1,51 @@
+"""Payment state machine, following the provider's PaymentIntent lifecycle."""
+from enum import StrEnum
+
+from marketplace.core.states import StateMachine
+
+
+class PaymentStatus(StrEnum):
+    CREATED = "created"
+    REQUIRES_ACTION = "requires_action"
+    PROCESSING = "processing"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+    PARTIALLY_REFUNDED = "partially_refunded"
+    REFUNDED = "refunded"
+
+
+class PaymentEvent(StrEnum):
+    REQUIRE_ACTION = "require_action"
+    PROCESS = "process"
+    SUCCEED = "succeed"
+    FAIL = "fail"
+    RETRY = "retry"
+    CANCEL = "cancel"
+    REFUND_PART = "refund_part"
+    REFUND_ALL = "refund_all"
+
+
+P, PE = PaymentStatus, PaymentEvent
+PAYMENT_MACHINE: StateMachine[PaymentStatus, PaymentEvent] = StateMachine(
+    "Payment",
+    {
+        (P.CREATED, PE.REQUIRE_ACTION): P.REQUIRES_ACTION,
+        (P.CREATED, PE.PROCESS): P.PROCESSING,
+        (P.CREATED, PE.SUCCEED): P.SUCCEEDED,
+        (P.CREATED, PE.FAIL): P.FAILED,
+        (P.CREATED, PE.CANCEL): P.CANCELLED,
+        (P.REQUIRES_ACTION, PE.PROCESS): P.PROCESSING,
+        (P.REQUIRES_ACTION, PE.SUCCEED): P.SUCCEEDED,
+        (P.REQUIRES_ACTION, PE.FAIL): P.FAILED,
+        (P.REQUIRES_ACTION, PE.CANCEL): P.CANCELLED,
+        (P.PROCESSING, PE.SUCCEED): P.SUCCEEDED,
+        (P.PROCESSING, PE.FAIL): P.FAILED,
+        (P.FAILED, PE.RETRY): P.CREATED,
+        (P.FAILED, PE.CANCEL): P.CANCELLED,
+        (P.SUCCEEDED, PE.REFUND_PART): P.PARTIALLY_REFUNDED,
+        (P.SUCCEEDED, PE.REFUND_ALL): P.REFUNDED,
+        (P.PARTIALLY_REFUNDED, PE.REFUND_PART): P.PARTIALLY_REFUNDED,
+        (P.PARTIALLY_REFUNDED, PE.REFUND_ALL): P.REFUNDED,
+    },
+)

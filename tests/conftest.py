@@ -1,0 +1,97 @@
+"""Shared fixtures: the app on PostgreSQL, a rolled-back session per test, a client, logins."""
+import os
+
+import psycopg
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from marketplace import create_app
+from marketplace.core.schema import install_database_extras
+from marketplace.extensions import db
+
+
+def _ensure_database(url: str) -> None:
+    """Create the test database when it does not exist (each checkout may use its own)."""
+    parsed = make_url(url)
+    admin_dsn = f"host={parsed.host} port={parsed.port or 5432} user={parsed.username} dbname=postgres"
+    with psycopg.connect(admin_dsn, autocommit=True) as conn:
+        exists = conn.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", (parsed.database,)
+        ).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{parsed.database}"')
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    instance = tmp_path_factory.mktemp("instance")
+    app = create_app(
+        "test",
+        MEDIA_DIR=instance / "media",
+        MAIL_DIR=instance / "mail",
+    )
+    _ensure_database(app.config["SQLALCHEMY_DATABASE_URI"])
+    with app.app_context():
+        db.drop_all()
+        with db.engine.begin() as connection:
+            connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        db.create_all()
+        with db.engine.begin() as connection:
+            install_database_extras(connection)
+    yield app
+
+
+@pytest.fixture
+def db_session(app):
+    """Each test runs in a transaction that is rolled back; commits become savepoints."""
+    with app.app_context():
+        connection = db.engine.connect()
+        transaction = connection.begin()
+        original_session = db.session
+        db.session = db._make_scoped_session(
+            {"bind": connection, "join_transaction_mode": "create_savepoint"}
+        )
+        try:
+            yield db.session
+        finally:
+            db.session.remove()
+            db.session = original_session
+            transaction.rollback()
+            connection.close()
+
+
+@pytest.fixture
+def committed_db(app):
+    """For tests that need real commits seen by other connections (concurrency, workers).
+
+    Empties every table afterwards.
+    """
+    with app.app_context():
+        yield db.session
+        db.session.remove()
+        tables = ", ".join(f'"{table.name}"' for table in db.metadata.sorted_tables)
+        with db.engine.begin() as connection:
+            connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture
+def client(app, db_session):
+    return app.test_client()
+
+
+@pytest.fixture
+def login_as(client):
+    """Log the test client in as a user, through the real session machinery."""
+
+    def login(user):
+        with client.session_transaction() as session:
+            session["_user_id"] = user.get_id()
+            session["_fresh"] = True
+        return user
+
+    return login
+
+
+def pytest_configure(config):
+    os.environ.setdefault("MARKETPLACE_ENV", "test")

@@ -1,0 +1,1 @@
+"""Celery workers: thin tasks that reload rows by id and call one service."""
