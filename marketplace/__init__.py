@@ -100,6 +100,10 @@ def register_template_helpers(app: Flask) -> None:
 
 
 def register_error_pages(app: Flask) -> None:
+    @app.errorhandler(403)
+    def forbidden(error):  # noqa: ANN001
+        return render_template("errors/403.html"), 403
+
     @app.errorhandler(404)
     def not_found(error):  # noqa: ANN001
         return render_template("errors/404.html"), 404
