@@ -50,7 +50,13 @@ def create_app(config_name: str | None = None, **overrides: object) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     db.init_app(app)
-    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "..", "migrations"))
+    migrate.init_app(
+        app,
+        db,
+        directory=os.path.join(os.path.dirname(__file__), "..", "migrations"),
+        render_as_batch=True,  # SQLite can only ALTER tables by copying them
+        compare_type=True,
+    )
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     from .accounts.views import load_user
