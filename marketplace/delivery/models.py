@@ -37,6 +37,18 @@ class PickupSlot(TimestampMixin, db.Model):
     )
 
 
+class PickupBooking(TimestampMixin, db.Model):
+    """One Order's place in a Pickup slot, so that releasing it twice frees one place only."""
+
+    __tablename__ = "pickup_bookings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slot_id: Mapped[int] = mapped_column(ForeignKey("pickup_slots.id"), index=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), unique=True)
+
+    slot: Mapped[PickupSlot] = relationship()
+
+
 class DeliveryZone(TimestampMixin, db.Model):
     """Postcodes served by the cooperative's van."""
 
