@@ -13,4 +13,12 @@ from marketplace.orders.models import (  # noqa: F401
 )
 from marketplace.notifications.models import SentEmail  # noqa: F401
 from marketplace.payments.models import Payment  # noqa: F401
+from marketplace.payments.models import (  # noqa: F401
+    DevConnectedAccount,
+    DevPaymentIntent,
+    DevRefund,
+    DevTransfer,
+    DevTransferReversal,
+    PaymentStatusChange,
+)
 from marketplace.vendors.models import Vendor, VendorMember  # noqa: F401
