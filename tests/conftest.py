@@ -10,6 +10,9 @@ from marketplace import create_app
 from marketplace.core.schema import install_database_extras
 from marketplace.extensions import db
 
+#: Fixture modules shared by several test folders.
+pytest_plugins = ("tests.stripe_fake.plugin",)
+
 
 def _ensure_database(url: str) -> None:
     """Create the test database when it does not exist (each checkout may use its own)."""

@@ -7,6 +7,20 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 
+class GatewayError(Exception):
+    """The provider refused a call (unknown object, amount too high, bad signature…)."""
+
+    def __init__(self, message: str, *, code: str = "gateway_error"):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+class GatewayUnavailable(GatewayError):
+    """The provider could not be reached or failed on its side: the call may or may not have
+    happened. Retrying it later with the same idempotency key is safe and finds out."""
+
+
 @dataclass(frozen=True)
 class IntentResult:
     """What the provider says about a payment (a PaymentIntent)."""
@@ -29,6 +43,9 @@ class RefundResult:
     #: "pending", "succeeded", "failed" or "cancelled".
     status: str
     amount_cents: int
+    failure_message: str = ""
+    #: Our ids sent with the refund ({"refund_id": "12", ...}), to match it back to our row.
+    metadata: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -36,6 +53,15 @@ class TransferResult:
     provider_ref: str
     amount_cents: int
     amount_reversed_cents: int = 0
+
+
+@dataclass(frozen=True)
+class ReversalResult:
+    """One reversal of a transfer (money taken back from the Vendor's account)."""
+
+    provider_ref: str
+    transfer_ref: str
+    amount_cents: int
 
 
 @dataclass(frozen=True)
@@ -74,14 +100,18 @@ class PaymentGateway(Protocol):
         self, *, payment_ref: str, amount_cents: int, idempotency_key: str, metadata: dict[str, str]
     ) -> RefundResult: ...
 
+    def list_refunds(self, payment_ref: str) -> list[RefundResult]: ...
+
     def create_transfer(
         self, *, amount_cents: int, currency: str, destination: str, transfer_group: str,
-        idempotency_key: str, metadata: dict[str, str],
+        idempotency_key: str, metadata: dict[str, str], source_transaction: str | None = None,
     ) -> TransferResult: ...
+
+    def retrieve_transfer(self, transfer_ref: str) -> TransferResult: ...
 
     def reverse_transfer(
         self, *, transfer_ref: str, amount_cents: int, idempotency_key: str
-    ) -> TransferResult: ...
+    ) -> ReversalResult: ...
 
     def create_connected_account(self, *, email: str, idempotency_key: str) -> AccountResult: ...
 

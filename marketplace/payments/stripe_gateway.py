@@ -1,0 +1,323 @@
+"""The Stripe gateway: the only module that imports `stripe`.
+
+Separate charges and transfers: the customer pays one PaymentIntent on the platform account
+(`transfer_group` = Order number), Vendors are Express connected accounts paid by transfers.
+Every call that creates something carries the idempotency key its caller derived from our own
+row, so a retry after a timeout or a crash finds the first object instead of making a second.
+"""
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any
+
+import stripe
+from flask import Flask
+
+from .gateway import (
+    AccountResult,
+    GatewayError,
+    GatewayEvent,
+    GatewayUnavailable,
+    IntentResult,
+    RefundResult,
+    ReversalResult,
+    TransferResult,
+)
+from .states import PaymentStatus
+
+#: PaymentIntent status -> ours. `requires_payment_method` is "created" until an attempt
+#: fails (then the intent carries a `last_payment_error`).
+_INTENT_STATUS = {
+    "requires_payment_method": PaymentStatus.CREATED,
+    "requires_confirmation": PaymentStatus.CREATED,
+    "requires_action": PaymentStatus.REQUIRES_ACTION,
+    "processing": PaymentStatus.PROCESSING,
+    "requires_capture": PaymentStatus.PROCESSING,
+    "succeeded": PaymentStatus.SUCCEEDED,
+    "canceled": PaymentStatus.CANCELLED,
+}
+
+_REFUND_STATUS = {
+    "pending": "pending",
+    "requires_action": "pending",
+    "succeeded": "succeeded",
+    "failed": "failed",
+    "canceled": "cancelled",
+}
+
+
+class StripeGateway:
+    name = "stripe"
+
+    def __init__(
+        self, *, secret_key: str, webhook_secret: str | None, api_base: str | None = None,
+        max_network_retries: int = 2, timeout_seconds: float = 20.0,
+    ):
+        # StripeClient does not retry unless told to (measured: 1 attempt by default). Two
+        # retries with Stripe's backoff (0.5 s, then 1 s, jittered) cover a dropped connection
+        # or a 5xx without holding a web request for long; every retry reuses the same key.
+        base_addresses = {"api": api_base, "connect": api_base, "files": api_base} if api_base else {}
+        self.client = stripe.StripeClient(
+            secret_key,
+            base_addresses=base_addresses,  # type: ignore[arg-type]
+            max_network_retries=max_network_retries,
+            http_client=stripe.RequestsClient(timeout=timeout_seconds),
+        )
+        self.webhook_secret = webhook_secret
+
+    @classmethod
+    def from_app(cls, app: Flask) -> "StripeGateway":
+        config = app.config
+        if not config.get("STRIPE_SECRET_KEY"):
+            raise RuntimeError("PAYMENT_GATEWAY is 'stripe' but STRIPE_SECRET_KEY is not set")
+        return cls(
+            secret_key=config["STRIPE_SECRET_KEY"],
+            webhook_secret=config.get("STRIPE_WEBHOOK_SECRET"),
+            api_base=config.get("STRIPE_API_BASE"),
+            max_network_retries=int(config.get("STRIPE_MAX_NETWORK_RETRIES", 2)),
+            timeout_seconds=float(config.get("STRIPE_TIMEOUT_SECONDS", 20)),
+        )
+
+    # --- payments ------------------------------------------------------------------------------
+
+    def create_payment(
+        self, *, amount_cents: int, currency: str, order_number: str, metadata: dict[str, str],
+        idempotency_key: str,
+    ) -> IntentResult:
+        with _provider_errors():
+            intent = self.client.v1.payment_intents.create(
+                params={
+                    "amount": amount_cents,
+                    "currency": currency.lower(),
+                    "transfer_group": order_number,
+                    "description": f"Les Ateliers — commande {order_number}",
+                    "metadata": dict(metadata),
+                },
+                options={"idempotency_key": idempotency_key},
+            )
+        return _intent_result(intent.to_dict())
+
+    def retrieve_payment(self, provider_ref: str) -> IntentResult:
+        with _provider_errors():
+            intent = self.client.v1.payment_intents.retrieve(
+                provider_ref, params={"expand": ["latest_charge"]}
+            )
+        return _intent_result(intent.to_dict())
+
+    def confirm_payment(self, provider_ref: str, *, payment_method: str) -> IntentResult:
+        """Server-side confirmation (tests, saved cards); the checkout page confirms in Stripe.js."""
+        try:
+            with _provider_errors():
+                intent = self.client.v1.payment_intents.confirm(
+                    provider_ref, params={"payment_method": payment_method}
+                )
+        except GatewayError as error:
+            if error.code != "card_declined":
+                raise
+            # A decline is an answer, not a failure of the call: the intent now says why.
+        return self.retrieve_payment(provider_ref)
+
+    def cancel_payment(self, provider_ref: str, *, idempotency_key: str) -> IntentResult:
+        try:
+            with _provider_errors():
+                self.client.v1.payment_intents.cancel(
+                    provider_ref, options={"idempotency_key": idempotency_key}
+                )
+        except GatewayUnavailable:
+            raise
+        except GatewayError:
+            pass  # already cancelled, or succeeded meanwhile: the intent's status is the answer
+        return self.retrieve_payment(provider_ref)
+
+    # --- refunds -------------------------------------------------------------------------------
+
+    def refund(
+        self, *, payment_ref: str, amount_cents: int, idempotency_key: str, metadata: dict[str, str]
+    ) -> RefundResult:
+        with _provider_errors():
+            refund = self.client.v1.refunds.create(
+                params={
+                    "payment_intent": payment_ref,
+                    "amount": amount_cents,
+                    "metadata": dict(metadata),
+                },
+                options={"idempotency_key": idempotency_key},
+            )
+        return _refund_result(refund.to_dict())
+
+    def list_refunds(self, payment_ref: str) -> list[RefundResult]:
+        with _provider_errors():
+            page = self.client.v1.refunds.list(params={"payment_intent": payment_ref, "limit": 100})
+            return [_refund_result(refund.to_dict()) for refund in page.auto_paging_iter()]
+
+    # --- transfers (Connect) -------------------------------------------------------------------
+
+    def create_transfer(
+        self, *, amount_cents: int, currency: str, destination: str, transfer_group: str,
+        idempotency_key: str, metadata: dict[str, str], source_transaction: str | None = None,
+    ) -> TransferResult:
+        params: dict[str, Any] = {
+            "amount": amount_cents,
+            "currency": currency.lower(),
+            "destination": destination,
+            "transfer_group": transfer_group,
+            "metadata": dict(metadata),
+        }
+        if source_transaction:
+            # Ties the transfer to the charge, so it waits for those funds instead of
+            # failing on an empty available balance.
+            params["source_transaction"] = source_transaction
+        with _provider_errors():
+            transfer = self.client.v1.transfers.create(
+                params=params, options={"idempotency_key": idempotency_key}  # type: ignore[arg-type]
+            )
+        return _transfer_result(transfer.to_dict())
+
+    def retrieve_transfer(self, transfer_ref: str) -> TransferResult:
+        with _provider_errors():
+            transfer = self.client.v1.transfers.retrieve(transfer_ref)
+        return _transfer_result(transfer.to_dict())
+
+    def reverse_transfer(
+        self, *, transfer_ref: str, amount_cents: int, idempotency_key: str
+    ) -> ReversalResult:
+        with _provider_errors():
+            reversal = self.client.v1.transfers.reversals.create(
+                transfer_ref, params={"amount": amount_cents},
+                options={"idempotency_key": idempotency_key},
+            )
+        data = reversal.to_dict()
+        return ReversalResult(
+            provider_ref=data["id"], transfer_ref=_ref(data["transfer"]), amount_cents=data["amount"]
+        )
+
+    # --- connected accounts --------------------------------------------------------------------
+
+    def create_connected_account(self, *, email: str, idempotency_key: str) -> AccountResult:
+        with _provider_errors():
+            account = self.client.v1.accounts.create(
+                params={
+                    "type": "express",
+                    "country": "FR",
+                    "email": email or None,
+                    "default_currency": "eur",
+                    "capabilities": {
+                        "card_payments": {"requested": True},
+                        "transfers": {"requested": True},
+                    },
+                },  # type: ignore[arg-type]
+                options={"idempotency_key": idempotency_key},
+            )
+        return _account_result(account.to_dict())
+
+    def account_onboarding_link(self, *, account_ref: str, refresh_url: str, return_url: str) -> str:
+        with _provider_errors():
+            link = self.client.v1.account_links.create(
+                params={
+                    "account": account_ref,
+                    "refresh_url": refresh_url,
+                    "return_url": return_url,
+                    "type": "account_onboarding",
+                }
+            )
+        return link.url
+
+    def retrieve_account(self, account_ref: str) -> AccountResult:
+        with _provider_errors():
+            account = self.client.v1.accounts.retrieve(account_ref)
+        return _account_result(account.to_dict())
+
+    # --- webhooks ------------------------------------------------------------------------------
+
+    def parse_event(self, payload: bytes, signature_header: str | None) -> GatewayEvent:
+        """Verify the signature on the raw body (and its age: 5 minutes) and read the event."""
+        if not self.webhook_secret:
+            raise GatewayError("STRIPE_WEBHOOK_SECRET is not configured", code="bad_signature")
+        try:
+            event = self.client.construct_event(payload, signature_header, self.webhook_secret)
+        except stripe.SignatureVerificationError as error:
+            raise GatewayError(str(error), code="bad_signature") from None
+        except ValueError as error:
+            raise GatewayError(f"Unreadable event: {error}", code="bad_payload") from None
+        data = event.to_dict()
+        obj = data.get("data", {}).get("object") or {}
+        return GatewayEvent(
+            event_id=data["id"], type=data["type"], object_id=str(obj.get("id", "")), data=obj
+        )
+
+
+# --- translation of Stripe's answers into ours -------------------------------------------------
+
+
+@contextmanager
+def _provider_errors() -> Iterator[None]:
+    """Stripe's exceptions become ours: unavailable (retry later, same key) or refused."""
+    try:
+        yield
+    except (stripe.APIConnectionError, stripe.APIError, stripe.RateLimitError) as error:
+        raise GatewayUnavailable(_message(error), code="unavailable") from error
+    except stripe.IdempotencyError as error:
+        if error.http_status == 409:  # the first request with this key is still running
+            raise GatewayUnavailable(_message(error), code="in_flight") from error
+        raise GatewayError(_message(error), code="idempotency_conflict") from error
+    except stripe.CardError as error:
+        raise GatewayError(_message(error), code=error.code or "card_declined") from error
+    except stripe.StripeError as error:
+        raise GatewayError(_message(error), code=getattr(error, "code", None) or "refused") from error
+
+
+def _message(error: "stripe.StripeError") -> str:
+    return error.user_message or str(error) or type(error).__name__
+
+
+def _ref(value: str | Mapping | None) -> str | None:
+    """An expandable field: an id, or the expanded object."""
+    if value is None or isinstance(value, str):
+        return value
+    return value.get("id")
+
+
+def _intent_result(data: dict) -> IntentResult:
+    status = _INTENT_STATUS.get(data["status"], PaymentStatus.CREATED)
+    error = data.get("last_payment_error") or {}
+    if data["status"] == "requires_payment_method" and error:
+        status = PaymentStatus.FAILED
+    charge = data.get("latest_charge")
+    refunded = charge.get("amount_refunded", 0) if isinstance(charge, Mapping) else 0
+    return IntentResult(
+        provider_ref=data["id"],
+        status=str(status),
+        amount_cents=data["amount"],
+        client_secret=data.get("client_secret"),
+        failure_message=(error.get("message") or "") if status == PaymentStatus.FAILED else "",
+        amount_refunded_cents=refunded or 0,
+        charge_ref=_ref(charge),
+    )
+
+
+def _refund_result(data: dict) -> RefundResult:
+    return RefundResult(
+        provider_ref=data["id"],
+        status=_REFUND_STATUS.get(data.get("status") or "pending", "pending"),
+        amount_cents=data["amount"],
+        failure_message=data.get("failure_reason") or "",
+        metadata={str(k): str(v) for k, v in (data.get("metadata") or {}).items()},
+    )
+
+
+def _transfer_result(data: dict) -> TransferResult:
+    return TransferResult(
+        provider_ref=data["id"],
+        amount_cents=data["amount"],
+        amount_reversed_cents=data.get("amount_reversed") or 0,
+    )
+
+
+def _account_result(data: dict) -> AccountResult:
+    capabilities = data.get("capabilities") or {}
+    # A Vendor can be paid once Stripe lets the account receive transfers and pay them out.
+    can_be_paid = capabilities.get("transfers") == "active" and bool(data.get("payouts_enabled"))
+    return AccountResult(
+        provider_ref=data["id"],
+        payouts_enabled=can_be_paid,
+        details_submitted=bool(data.get("details_submitted")),
+    )
