@@ -3,7 +3,13 @@ from marketplace.accounts.models import Address, User  # noqa: F401
 from marketplace.cart.models import Cart, CartLine  # noqa: F401
 from marketplace.catalog.models import Category, Product, ProductImage, Variant  # noqa: F401
 from marketplace.core.outbox import OutboxMessage  # noqa: F401
-from marketplace.delivery.models import DeliveryRound, DeliveryZone, PickupSlot, RoundStop  # noqa: F401
+from marketplace.delivery.models import (  # noqa: F401
+    DeliveryRound,
+    DeliveryZone,
+    PickupBooking,
+    PickupSlot,
+    RoundStop,
+)
 from marketplace.orders.models import (  # noqa: F401
     Order,
     OrderEvent,
