@@ -122,6 +122,8 @@ class DevTransfer(TimestampMixin, db.Model):
     amount_cents: Mapped[int] = mapped_column(Integer)
     currency: Mapped[str] = mapped_column(String(3))
     transfer_group: Mapped[str] = mapped_column(String(40))
+    #: The charge (devch_…) the money comes from, when the caller tied the transfer to one.
+    source_transaction: Mapped[str | None] = mapped_column(String(40), index=True)
     metadata_: Mapped[dict] = mapped_column("metadata", JSON, default=dict)
     amount_reversed_cents: Mapped[int] = mapped_column(Integer, default=0)
 
