@@ -30,6 +30,14 @@ class ProductStatus(StrEnum):
     ARCHIVED = "archived"
 
 
+class StockState(StrEnum):
+    """What a customer is told about availability."""
+
+    IN_STOCK = "in_stock"
+    LOW = "low"
+    SOLD_OUT = "sold_out"
+
+
 class Category(db.Model):
     __tablename__ = "categories"
 
@@ -47,6 +55,12 @@ class Category(db.Model):
     children: Mapped[list["Category"]] = relationship(
         back_populates="parent", order_by="Category.position"
     )
+
+    def name_for(self, locale: str) -> str:
+        """The name in the visitor's language, French when no translation was entered."""
+        if locale == "en" and self.name_en:
+            return self.name_en
+        return self.name
 
 
 class Product(TimestampMixin, db.Model):
@@ -86,6 +100,33 @@ class Product(TimestampMixin, db.Model):
         Index("ix_products_status_published", "status", "published_at"),
         Index("ix_products_search_vector", "search_vector", postgresql_using="gin"),
     )
+
+    @property
+    def active_variants(self) -> list["Variant"]:
+        return [variant for variant in self.variants if variant.active]
+
+    @property
+    def available_stock(self) -> int:
+        return sum(variant.stock for variant in self.active_variants)
+
+    @property
+    def stock_state(self) -> StockState:
+        """Sold out when no active Variant is left; low when what is left fits one threshold."""
+        variants = self.active_variants
+        available = sum(variant.stock for variant in variants)
+        if available == 0:
+            return StockState.SOLD_OUT
+        if available <= max(variant.low_stock_threshold for variant in variants):
+            return StockState.LOW
+        return StockState.IN_STOCK
+
+    @property
+    def has_several_prices(self) -> bool:
+        return len({variant.price_cents for variant in self.active_variants}) > 1
+
+    @property
+    def cover_image(self) -> "ProductImage | None":
+        return self.images[0] if self.images else None
 
 
 class Variant(TimestampMixin, db.Model):
@@ -128,6 +169,14 @@ class Variant(TimestampMixin, db.Model):
     @property
     def low_stock(self) -> bool:
         return 0 < self.stock <= self.low_stock_threshold
+
+    @property
+    def stock_state(self) -> StockState:
+        if self.stock <= 0:
+            return StockState.SOLD_OUT
+        if self.low_stock:
+            return StockState.LOW
+        return StockState.IN_STOCK
 
 
 class ProductImage(db.Model):

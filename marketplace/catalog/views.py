@@ -1,14 +1,148 @@
-"""Storefront pages: home, listings, product pages, search."""
-from flask import Blueprint, render_template
+"""Storefront pages: home, listings, category pages, product pages, search."""
+import re
+
+from flask import Blueprint, abort, current_app, render_template, request, url_for
+
+from marketplace.core.pagination import parse_page_number
+from marketplace.vendors.services import list_featured_vendors, list_public_vendors
+
+from . import services
+from .forms import ProductFilterForm
+from .search import normalize_query
+from .services import SEARCH_SORTS
 
 bp = Blueprint("catalog", __name__)
+
+#: Slugs are short and plain; anything else cannot name a page (and never reaches the database).
+SLUG = re.compile(r"[\w-]{1,160}")
+
+HOME_NEW_ARRIVALS = 8
+HOME_FEATURED_VENDORS = 6
+PRODUCT_PAGE_OTHER_GOODS = 4
+
+
+#: Little words left out of initials: "Miel de châtaignier" -> "MC".
+_SMALL_WORDS = {"de", "du", "des", "la", "le", "les", "en", "et", "à", "au", "aux", "d", "l", "n°"}
+
+
+@bp.app_template_filter("initials")
+def initials(name: str) -> str:
+    """Two letters standing in for a missing picture or logo."""
+    words = [word for word in re.split(r"[\s'’-]+", name) if word[:1].isalnum()]
+    meaningful = [word for word in words if word.casefold() not in _SMALL_WORDS] or words
+    return "".join(word[0] for word in meaningful[:2]).upper()
+
+
+def require_slug(slug: str) -> str:
+    if not SLUG.fullmatch(slug):
+        abort(404)
+    return slug
+
+
+def page_url_builder(form: ProductFilterForm, **fixed: str):  # noqa: ANN201
+    """Links to other pages of a listing keep its valid filters (and the search words)."""
+    endpoint, view_args = request.endpoint, request.view_args or {}
+
+    def page_url(number: int) -> str:
+        args = {**view_args, **fixed, **form.query_args()}
+        if number > 1:
+            args["page"] = number
+        return url_for(endpoint, **args)
+
+    return page_url
 
 
 @bp.get("/")
 def home():
-    return render_template("catalog/home.html")
+    categories = services.list_categories()
+    return render_template(
+        "catalog/home.html",
+        categories=services.top_level_categories(categories),
+        featured_vendors=list_featured_vendors(limit=HOME_FEATURED_VENDORS),
+        new_arrivals=services.list_new_arrivals(limit=HOME_NEW_ARRIVALS),
+    )
+
+
+@bp.get("/products")
+def product_list():
+    categories = services.list_categories()
+    form = ProductFilterForm(request.args, categories=categories, vendors=list_public_vendors())
+    form.validate()
+    products = services.list_products(
+        filters=form.to_filters(),
+        page=parse_page_number(request.args.get("page")),
+        per_page=current_app.config["PRODUCTS_PER_PAGE"],
+    )
+    return render_template(
+        "catalog/listing.html",
+        form=form,
+        products=products,
+        categories=categories,
+        category=form.selected_category,
+        page_url=page_url_builder(form),
+    )
+
+
+@bp.get("/categories/<slug>")
+def category(slug: str):
+    categories = services.list_categories()
+    current = services.find_category(categories, require_slug(slug))
+    if current is None:
+        abort(404)
+    form = ProductFilterForm(request.args, categories=categories, vendors=list_public_vendors())
+    form.validate()
+    products = services.list_products(
+        filters=form.to_filters(category=current),
+        page=parse_page_number(request.args.get("page")),
+        per_page=current_app.config["PRODUCTS_PER_PAGE"],
+    )
+    return render_template(
+        "catalog/listing.html",
+        form=form,
+        products=products,
+        categories=categories,
+        category=current,
+        subcategories=[c for c in categories if c.parent_id == current.id],
+        page_url=page_url_builder(form),
+    )
+
+
+@bp.get("/products/<slug>")
+def product_detail(slug: str):
+    product = services.get_public_product(slug=require_slug(slug))
+    if product is None:
+        abort(404)
+    return render_template(
+        "catalog/product.html",
+        product=product,
+        variants=product.active_variants,
+        other_products=services.list_other_products_of_vendor(
+            product=product, limit=PRODUCT_PAGE_OTHER_GOODS
+        ),
+    )
 
 
 @bp.get("/search")
 def search():
-    return render_template("catalog/home.html")
+    query = normalize_query(request.args.get("q"))
+    categories = services.list_categories()
+    form = ProductFilterForm(
+        request.args, categories=categories, vendors=None, sorts=SEARCH_SORTS
+    )
+    form.validate()
+    results = services.search_catalog(
+        query=query,
+        filters=form.to_filters(),
+        page=parse_page_number(request.args.get("page")),
+        per_page=current_app.config["PRODUCTS_PER_PAGE"],
+    )
+    return render_template(
+        "catalog/search.html",
+        query=query,
+        form=form,
+        results=results,
+        products=results.products,
+        categories=categories,
+        suggested_categories=services.top_level_categories(categories),
+        page_url=page_url_builder(form, q=query.text),
+    )

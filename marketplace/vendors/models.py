@@ -1,7 +1,17 @@
 """Vendors (workshops, farms, food makers) and the people who act for them."""
 from enum import StrEnum
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.core.models import TimestampMixin
@@ -47,6 +57,10 @@ class Vendor(TimestampMixin, db.Model):
     shipping_flat_cents: Mapped[int] = mapped_column(Integer, default=690)
     free_shipping_threshold_cents: Mapped[int | None] = mapped_column(Integer)
     logo_path: Mapped[str | None] = mapped_column(String(255))
+    #: Full-text vector (name, tagline, town, story) kept by a PostgreSQL trigger; see catalog.search.
+    search_vector: Mapped[str | None] = mapped_column(
+        TSVECTOR().with_variant(Text(), "sqlite"), deferred=True
+    )
 
     members: Mapped[list["VendorMember"]] = relationship(
         back_populates="vendor", cascade="all, delete-orphan"
@@ -61,6 +75,7 @@ class Vendor(TimestampMixin, db.Model):
             "commission_rate_bps >= 0 AND commission_rate_bps <= 10000", name="commission_rate"
         ),
         CheckConstraint("shipping_flat_cents >= 0", name="shipping_flat_non_negative"),
+        Index("ix_vendors_search_vector", "search_vector", postgresql_using="gin"),
     )
 
     @property

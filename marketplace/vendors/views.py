@@ -1,4 +1,58 @@
-"""Web entry points of the vendors domain."""
-from flask import Blueprint
+"""Web entry points of the vendors domain: the public pages of the hub's Vendors."""
+from flask import Blueprint, abort, current_app, render_template, request
+from flask_babel import lazy_gettext as _l
+
+from marketplace.catalog import services as catalog
+from marketplace.catalog.forms import ProductFilterForm
+from marketplace.catalog.views import page_url_builder, require_slug
+from marketplace.core.pagination import parse_page_number
+
+from .models import VendorKind
+from .services import get_public_vendor, list_public_vendors
 
 bp = Blueprint("vendors", __name__)
+
+VENDOR_KIND_LABELS = {
+    VendorKind.TEXTILE_WORKSHOP: _l("Atelier textile"),
+    VendorKind.PRODUCER: _l("Producteur"),
+    VendorKind.FOOD_MAKER: _l("Artisan de bouche"),
+    VendorKind.OTHER: _l("Autre savoir-faire"),
+}
+
+
+@bp.app_template_filter("vendor_kind")
+def vendor_kind_label(kind: str) -> str:
+    label = VENDOR_KIND_LABELS.get(kind)
+    return str(label) if label is not None else kind
+
+
+@bp.get("/vendors")
+def vendor_list():
+    kind = request.args.get("kind")
+    if kind not in tuple(VendorKind):
+        kind = None
+    vendors = list_public_vendors(kind=kind)
+    return render_template("vendors/index.html", vendors=vendors, kind=kind, kinds=tuple(VendorKind))
+
+
+@bp.get("/vendors/<slug>")
+def vendor_detail(slug: str):
+    vendor = get_public_vendor(slug=require_slug(slug))
+    if vendor is None:
+        abort(404)
+    categories = catalog.list_categories()
+    form = ProductFilterForm(request.args, categories=categories, vendors=None)
+    form.validate()
+    products = catalog.list_products(
+        filters=form.to_filters(vendor=vendor),
+        page=parse_page_number(request.args.get("page")),
+        per_page=current_app.config["PRODUCTS_PER_PAGE"],
+    )
+    return render_template(
+        "vendors/detail.html",
+        vendor=vendor,
+        form=form,
+        products=products,
+        categories=categories,
+        page_url=page_url_builder(form),
+    )
