@@ -139,7 +139,8 @@ class OrderLine(db.Model):
         CheckConstraint("quantity > 0", name="quantity_positive"),
         CheckConstraint("total_cents = unit_price_cents * quantity", name="total_adds_up"),
         CheckConstraint(
-            "refunded_quantity >= 0 AND refunded_quantity <= quantity", name="refund_within_quantity"
+            "refunded_quantity >= 0 AND refunded_quantity <= quantity",
+            name="refund_within_quantity",
         ),
     )
 

@@ -24,7 +24,13 @@ from sqlalchemy.orm import selectinload
 
 from marketplace.accounts.models import User
 from marketplace.cart.models import Cart
-from marketplace.cart.services import CartSummary, LineView, clear_cart, summarize_cart
+from marketplace.cart.services import (
+    CartSummary,
+    LineProblem,
+    LineView,
+    clear_cart,
+    summarize_cart,
+)
 from marketplace.catalog.models import Variant
 from marketplace.core.outbox import enqueue
 from marketplace.delivery.errors import DeliveryError
@@ -318,12 +324,7 @@ def _place(
     quote = quote_checkout(cart=cart, delivery=delivery, postcode=address.get("postcode"), now=now)
     if not quote.breakdown.vendors:
         raise OrderError(OrderErrorCode.EMPTY_CART, _("Votre panier est vide."))
-    if quote.needs_acknowledgement:
-        raise OrderError(
-            OrderErrorCode.NEEDS_ACKNOWLEDGEMENT,
-            _("Certains articles ont changé de prix ou de disponibilité : vérifiez-les avant "
-              "de commander."),
-        )
+    _refuse_flagged_lines(quote)
     if not compare_digest(quote.digest, review_digest or ""):
         raise OrderError(
             OrderErrorCode.CART_CHANGED,
@@ -390,6 +391,37 @@ def _variant_name(name: str, label: str) -> str:
     return f"{name} ({label})" if label else name
 
 
+def _refuse_flagged_lines(quote: CheckoutQuote) -> None:
+    """Stock problems are refused naming the product; a new price waits for the customer."""
+    for view in quote.summary.lines:
+        if view.problem in (LineProblem.SOLD_OUT, LineProblem.INSUFFICIENT_STOCK):
+            raise OrderError(
+                OrderErrorCode.SOLD_OUT,
+                _shortage_message(_variant_name(view.product.name, view.variant.label),
+                                  view.available),
+                variant_id=view.variant.id,
+                left=view.available,
+            )
+    if quote.needs_acknowledgement:
+        raise OrderError(
+            OrderErrorCode.NEEDS_ACKNOWLEDGEMENT,
+            _("Certains articles ont changé de prix ou ne sont plus en vente : vérifiez-les "
+              "avant de commander."),
+        )
+
+
+def _shortage_message(name: str, left: int) -> str:
+    if left <= 0:
+        return _("« %(name)s » est épuisé : retirez-le de votre panier pour commander le reste.",
+                 name=name)
+    return ngettext(
+        "« %(name)s » : il n'en reste que %(num)d, ajustez la quantité.",
+        "« %(name)s » : il n'en reste que %(num)d, ajustez la quantité.",
+        left,
+        name=name,
+    )
+
+
 def _take_stock(quote: CheckoutQuote) -> None:
     """One conditional UPDATE per Variant, in id order: a Variant without enough stock left
     matches no row, and checkout stops with a message naming the product."""
@@ -408,18 +440,13 @@ def _take_stock(quote: CheckoutQuote) -> None:
         view = views[variant_id]
         db.session.expire(view.variant, ["stock"])
         if not taken:
-            name = _variant_name(view.product.name, view.variant.label)
             left = view.variant.stock
-            if left == 0:
-                message = _("« %(name)s » est épuisé : retirez-le de votre panier pour "
-                            "commander le reste.", name=name)
-            else:
-                message = ngettext(
-                    "« %(name)s » : il n'en reste que %(num)d, ajustez la quantité.",
-                    "« %(name)s » : il n'en reste que %(num)d, ajustez la quantité.",
-                    left, name=name,
-                )
-            raise OrderError(OrderErrorCode.SOLD_OUT, message, variant_id=variant_id, left=left)
+            raise OrderError(
+                OrderErrorCode.SOLD_OUT,
+                _shortage_message(_variant_name(view.product.name, view.variant.label), left),
+                variant_id=variant_id,
+                left=left,
+            )
 
 
 def _next_order_number(*, now: datetime) -> str:

@@ -1,6 +1,8 @@
 """Order and VendorOrder state machines: every status change goes through `transition`."""
 from enum import StrEnum
 
+from flask_babel import lazy_gettext as _l
+
 from marketplace.core.states import StateMachine
 
 
@@ -101,3 +103,30 @@ VENDOR_ORDER_MACHINE: StateMachine[VendorOrderStatus, VendorOrderEvent] = StateM
         (VS.CANCELLED, VE.REFUND_ALL): VS.REFUNDED,
     },
 )
+
+#: What customers, Vendors and admins read for each status.
+ORDER_STATUS_LABELS = {
+    OrderStatus.AWAITING_PAYMENT: _l("En attente de paiement"),
+    OrderStatus.PAID: _l("Payée"),
+    OrderStatus.PAYMENT_FAILED: _l("Paiement refusé"),
+    OrderStatus.EXPIRED: _l("Expirée (non payée)"),
+    OrderStatus.PARTIALLY_FULFILLED: _l("En partie livrée"),
+    OrderStatus.COMPLETED: _l("Terminée"),
+    OrderStatus.CANCELLED: _l("Annulée"),
+    OrderStatus.REFUNDED: _l("Remboursée"),
+}
+
+VENDOR_ORDER_STATUS_LABELS = {
+    VendorOrderStatus.AWAITING_PAYMENT: _l("En attente de paiement"),
+    VendorOrderStatus.PAID: _l("Payée, à accepter par l'atelier"),
+    VendorOrderStatus.ACCEPTED: _l("En préparation"),
+    VendorOrderStatus.SHIPPED: _l("Expédiée"),
+    VendorOrderStatus.READY_FOR_PICKUP: _l("Prête au retrait"),
+    VendorOrderStatus.AT_HUB: _l("Déposée aux Ateliers pour la tournée"),
+    VendorOrderStatus.DELIVERED: _l("Livrée"),
+    VendorOrderStatus.COMPLETED: _l("Terminée"),
+    VendorOrderStatus.CANCELLED: _l("Annulée"),
+    VendorOrderStatus.REFUSED: _l("Refusée par l'atelier"),
+    VendorOrderStatus.PARTIALLY_REFUNDED: _l("Remboursée en partie"),
+    VendorOrderStatus.REFUNDED: _l("Remboursée"),
+}
