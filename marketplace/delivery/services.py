@@ -9,12 +9,16 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from babel.numbers import format_decimal
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import contains_eager
 
+from marketplace.accounts.models import Address
 from marketplace.extensions import db
 from marketplace.vendors.models import Vendor
 
@@ -95,6 +99,16 @@ def parse_postcodes(raw: str | Iterable[str]) -> list[str]:
             invalid=invalid,
         )
     return sorted(set(items))
+
+
+def customer_postcode(*, user) -> str | None:
+    """The postcode of the Customer's default address, else of their first one."""
+    return db.session.scalar(
+        select(Address.postcode)
+        .where(Address.user_id == user.id)
+        .order_by(Address.is_default.desc(), Address.id)
+        .limit(1)
+    )
 
 
 def vendor_shipping_fee_cents(*, vendor: Vendor, goods_cents: int) -> int:
@@ -518,8 +532,8 @@ def update_delivery_round(
     )
 
 
-def format_kilograms(grams: int) -> str:
-    """Grams as kilograms with a French decimal comma, without floats: 12500 -> "12,5"."""
-    whole, rest = divmod(grams, 1000)
-    decimals = f"{rest:03d}".rstrip("0")
-    return f"{whole},{decimals}" if decimals else str(whole)
+def format_kilograms(grams: int, locale: str | None = None) -> str:
+    """Grams as kilograms in the reader's language, without floats: 12500 -> "12,5"."""
+    return format_decimal(
+        Decimal(grams) / 1000, format="#,##0.###", locale=locale or str(get_locale() or "fr")
+    )
