@@ -25,6 +25,12 @@ from marketplace.payments.models import (  # noqa: F401
     DevRefund,
     DevTransfer,
     DevTransferReversal,
+    Dispute,
     PaymentStatusChange,
+    Refund,
+    RefundLine,
+    Transfer,
+    TransferReversal,
+    WebhookEvent,
 )
 from marketplace.vendors.models import Vendor, VendorMember  # noqa: F401

@@ -1,14 +1,25 @@
 """Payments taken from customers through a payment gateway (Stripe or the dev gateway)."""
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from marketplace.core.models import TimestampMixin, utcnow
 from marketplace.extensions import db
-from marketplace.orders.models import Order
+from marketplace.orders.models import Order, OrderLine, VendorOrder
+from marketplace.vendors.models import Vendor
 
-from .states import PaymentStatus
+from .states import PaymentStatus, RefundStatus, TransferStatus
 
 
 class Payment(TimestampMixin, db.Model):
@@ -145,3 +156,172 @@ class DevTransferReversal(TimestampMixin, db.Model):
     amount_cents: Mapped[int] = mapped_column(Integer)
 
     __table_args__ = (CheckConstraint("amount_cents > 0", name="amount_positive"),)
+
+
+# Money going back and forth after the payment: refunds to the customer, transfers to Vendors,
+# and what the provider tells us through webhooks.
+
+
+class Refund(TimestampMixin, db.Model):
+    """Money given back to the customer, for one VendorOrder (or, when the provider made it
+    without us, for the Payment as a whole).
+
+    The row is written (pending) before the provider is called, and its id is the provider's
+    idempotency key: a crash after the call is recovered by sending the same key again.
+    """
+
+    __tablename__ = "refunds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    payment_id: Mapped[int] = mapped_column(ForeignKey("payments.id"), index=True)
+    vendor_order_id: Mapped[int | None] = mapped_column(ForeignKey("vendor_orders.id"), index=True)
+    amount_cents: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20), default=RefundStatus.PENDING)
+    #: The provider's refund id, once it answered.
+    provider_ref: Mapped[str | None] = mapped_column(String(100), unique=True)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    #: Whether the refunded quantities went back to stock when the refund was requested.
+    restocked: Mapped[bool] = mapped_column(Boolean, default=False)
+    failure_message: Mapped[str] = mapped_column(Text, default="")
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    #: "admin", "vendor", "payment provider"…
+    actor_label: Mapped[str] = mapped_column(String(60), default="admin")
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    payment: Mapped[Payment] = relationship(backref=backref("refunds", order_by="Refund.id"))
+    vendor_order: Mapped[VendorOrder | None] = relationship()
+    lines: Mapped[list["RefundLine"]] = relationship(
+        back_populates="refund", cascade="all, delete-orphan", order_by="RefundLine.id"
+    )
+
+    __table_args__ = (
+        CheckConstraint("amount_cents > 0", name="amount_positive"),
+        CheckConstraint(
+            "status IN ('pending', 'succeeded', 'failed', 'cancelled')", name="status"
+        ),
+    )
+
+    @property
+    def idempotency_key(self) -> str:
+        return f"refund-{self.id}"
+
+
+class RefundLine(db.Model):
+    """How many of one OrderLine a Refund gives back (a refund by line)."""
+
+    __tablename__ = "refund_lines"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    refund_id: Mapped[int] = mapped_column(ForeignKey("refunds.id", ondelete="CASCADE"))
+    order_line_id: Mapped[int] = mapped_column(ForeignKey("order_lines.id"), index=True)
+    quantity: Mapped[int] = mapped_column(Integer)
+    amount_cents: Mapped[int] = mapped_column(Integer)
+
+    refund: Mapped[Refund] = relationship(back_populates="lines")
+    order_line: Mapped[OrderLine] = relationship()
+
+    __table_args__ = (
+        UniqueConstraint("refund_id", "order_line_id"),
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+        CheckConstraint("amount_cents >= 0", name="amount_non_negative"),
+    )
+
+
+class Transfer(TimestampMixin, db.Model):
+    """Money sent from the platform's balance to a Vendor's connected account."""
+
+    __tablename__ = "transfers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    vendor_id: Mapped[int] = mapped_column(ForeignKey("vendors.id"), index=True)
+    amount_cents: Mapped[int] = mapped_column(Integer)
+    currency: Mapped[str] = mapped_column(String(3), default="EUR")
+    #: Groups the transfers of one Order (its number) or one payout run.
+    transfer_group: Mapped[str] = mapped_column(String(40))
+    #: The charge the money comes from, when one Order pays for the whole transfer.
+    source_transaction: Mapped[str | None] = mapped_column(String(100))
+    #: Derived by the caller from its own row (`payout-<id>`): a retried call never pays twice.
+    idempotency_key: Mapped[str] = mapped_column(String(120), unique=True)
+    status: Mapped[str] = mapped_column(String(20), default=TransferStatus.PENDING)
+    provider_ref: Mapped[str | None] = mapped_column(String(100), unique=True)
+    #: As the provider last reported it (reversals included, whoever made them).
+    amount_reversed_cents: Mapped[int] = mapped_column(Integer, default=0)
+    failure_message: Mapped[str] = mapped_column(Text, default="")
+
+    vendor: Mapped[Vendor] = relationship()
+    reversals: Mapped[list["TransferReversal"]] = relationship(
+        back_populates="transfer", order_by="TransferReversal.id"
+    )
+
+    __table_args__ = (
+        CheckConstraint("amount_cents > 0", name="amount_positive"),
+        CheckConstraint(
+            "amount_reversed_cents >= 0 AND amount_reversed_cents <= amount_cents",
+            name="reversal_within_amount",
+        ),
+        CheckConstraint("status IN ('pending', 'succeeded', 'failed')", name="status"),
+    )
+
+
+class TransferReversal(TimestampMixin, db.Model):
+    """Money taken back from a Vendor's account (after a refund of what it was paid for)."""
+
+    __tablename__ = "transfer_reversals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    transfer_id: Mapped[int] = mapped_column(ForeignKey("transfers.id"), index=True)
+    refund_id: Mapped[int | None] = mapped_column(ForeignKey("refunds.id"), index=True)
+    amount_cents: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20), default=TransferStatus.PENDING)
+    provider_ref: Mapped[str | None] = mapped_column(String(100), unique=True)
+    failure_message: Mapped[str] = mapped_column(Text, default="")
+
+    transfer: Mapped[Transfer] = relationship(back_populates="reversals")
+    refund: Mapped[Refund | None] = relationship()
+
+    __table_args__ = (
+        CheckConstraint("amount_cents > 0", name="amount_positive"),
+        CheckConstraint("status IN ('pending', 'succeeded', 'failed')", name="status"),
+    )
+
+    @property
+    def idempotency_key(self) -> str:
+        return f"reversal-{self.id}"
+
+
+class WebhookEvent(db.Model):
+    """An event the provider sent us, stored once under its id before anything is done."""
+
+    __tablename__ = "webhook_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    gateway: Mapped[str] = mapped_column(String(20))
+    #: The provider's event id (evt_…): a redelivery finds the row already there.
+    event_id: Mapped[str] = mapped_column(String(255))
+    type: Mapped[str] = mapped_column(String(100), index=True)
+    object_id: Mapped[str] = mapped_column(String(255), default="", index=True)
+    #: The event's object as the provider sent it.
+    payload: Mapped[dict] = mapped_column(JSON, default=dict)
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    processed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+
+    __table_args__ = (UniqueConstraint("gateway", "event_id"),)
+
+
+class Dispute(TimestampMixin, db.Model):
+    """A chargeback the customer's bank opened: the admins must answer it at the provider."""
+
+    __tablename__ = "disputes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    payment_id: Mapped[int] = mapped_column(ForeignKey("payments.id"), index=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    provider_ref: Mapped[str] = mapped_column(String(100), unique=True)
+    amount_cents: Mapped[int] = mapped_column(Integer)
+    #: The provider's words, kept as they come ("fraudulent", "needs_response"…).
+    reason: Mapped[str] = mapped_column(String(60), default="")
+    provider_status: Mapped[str] = mapped_column(String(40), default="")
+
+    payment: Mapped[Payment] = relationship(backref=backref("disputes", order_by="Dispute.id"))

@@ -49,3 +49,42 @@ PAYMENT_MACHINE: StateMachine[PaymentStatus, PaymentEvent] = StateMachine(
         (P.PARTIALLY_REFUNDED, PE.REFUND_ALL): P.REFUNDED,
     },
 )
+
+
+class RefundStatus(StrEnum):
+    #: Recorded by us; sent (or about to be) to the provider, who has not finished it.
+    PENDING = "pending"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+class RefundEvent(StrEnum):
+    SUCCEED = "succeed"
+    FAIL = "fail"
+    CANCEL = "cancel"
+
+
+R, RE = RefundStatus, RefundEvent
+REFUND_MACHINE: StateMachine[RefundStatus, RefundEvent] = StateMachine(
+    "Refund",
+    {
+        (R.PENDING, RE.SUCCEED): R.SUCCEEDED,
+        (R.PENDING, RE.FAIL): R.FAILED,
+        (R.PENDING, RE.CANCEL): R.CANCELLED,
+        # The customer's bank can still reject a refund Stripe had accepted.
+        (R.SUCCEEDED, RE.FAIL): R.FAILED,
+    },
+)
+
+#: Refunds that hold money back from further refunds: done, or on their way.
+ACTIVE_REFUND_STATUSES = (RefundStatus.PENDING, RefundStatus.SUCCEEDED)
+
+
+class TransferStatus(StrEnum):
+    """A Transfer (or a reversal of one) as far as we know: recorded, done at the provider,
+    or refused by it."""
+
+    PENDING = "pending"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"

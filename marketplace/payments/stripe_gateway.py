@@ -55,10 +55,10 @@ class StripeGateway:
         # StripeClient does not retry unless told to (measured: 1 attempt by default). Two
         # retries with Stripe's backoff (0.5 s, then 1 s, jittered) cover a dropped connection
         # or a 5xx without holding a web request for long; every retry reuses the same key.
-        base_addresses = {"api": api_base, "connect": api_base, "files": api_base} if api_base else {}
+        bases = {"api": api_base, "connect": api_base, "files": api_base} if api_base else {}
         self.client = stripe.StripeClient(
             secret_key,
-            base_addresses=base_addresses,  # type: ignore[arg-type]
+            base_addresses=bases,  # type: ignore[arg-type]
             max_network_retries=max_network_retries,
             http_client=stripe.RequestsClient(timeout=timeout_seconds),
         )
@@ -104,10 +104,10 @@ class StripeGateway:
         return _intent_result(intent.to_dict())
 
     def confirm_payment(self, provider_ref: str, *, payment_method: str) -> IntentResult:
-        """Server-side confirmation (tests, saved cards); the checkout page confirms in Stripe.js."""
+        """Server-side confirmation (tests, saved cards); checkout confirms in Stripe.js."""
         try:
             with _provider_errors():
-                intent = self.client.v1.payment_intents.confirm(
+                self.client.v1.payment_intents.confirm(
                     provider_ref, params={"payment_method": payment_method}
                 )
         except GatewayError as error:
@@ -187,7 +187,8 @@ class StripeGateway:
             )
         data = reversal.to_dict()
         return ReversalResult(
-            provider_ref=data["id"], transfer_ref=_ref(data["transfer"]), amount_cents=data["amount"]
+            provider_ref=data["id"], transfer_ref=_ref(data["transfer"]),
+            amount_cents=data["amount"],
         )
 
     # --- connected accounts --------------------------------------------------------------------
@@ -209,7 +210,9 @@ class StripeGateway:
             )
         return _account_result(account.to_dict())
 
-    def account_onboarding_link(self, *, account_ref: str, refresh_url: str, return_url: str) -> str:
+    def account_onboarding_link(
+        self, *, account_ref: str, refresh_url: str, return_url: str
+    ) -> str:
         with _provider_errors():
             link = self.client.v1.account_links.create(
                 params={
@@ -262,7 +265,8 @@ def _provider_errors() -> Iterator[None]:
     except stripe.CardError as error:
         raise GatewayError(_message(error), code=error.code or "card_declined") from error
     except stripe.StripeError as error:
-        raise GatewayError(_message(error), code=getattr(error, "code", None) or "refused") from error
+        code = getattr(error, "code", None) or "refused"
+        raise GatewayError(_message(error), code=code) from error
 
 
 def _message(error: "stripe.StripeError") -> str:

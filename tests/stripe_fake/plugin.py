@@ -36,7 +36,9 @@ class LocalStripe:
     def reset(self) -> None:
         self._call("DELETE", "/_config/data")
 
-    def inject_fault(self, path: str, *, mode: str = "late", delay: float = 0, times: int = 1) -> None:
+    def inject_fault(
+        self, path: str, *, mode: str = "late", delay: float = 0, times: int = 1
+    ) -> None:
         """`late`: do the work, then answer after `delay` s; `fail_before`: answer 500 at once."""
         self._call("POST", "/_config/faults",
                    json={"path": path, "mode": mode, "delay": delay, "times": times})
@@ -126,7 +128,9 @@ def stripe_gateway(app, localstripe):
     app.config.update(saved)
 
 
-def signature_header(payload: bytes, *, secret: str = WEBHOOK_SECRET, timestamp: int | None = None) -> str:
+def signature_header(
+    payload: bytes, *, secret: str = WEBHOOK_SECRET, timestamp: int | None = None
+) -> str:
     timestamp = int(time.time()) if timestamp is None else timestamp
     mac = hmac.new(secret.encode(), f"{timestamp}.".encode() + payload, hashlib.sha256).hexdigest()
     return f"t={timestamp},v1={mac}"

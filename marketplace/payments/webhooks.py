@@ -1,0 +1,212 @@
+"""Provider events: stored once under their id, then applied by reconciling state.
+
+Receiving is cheap and safe to repeat: the signature is checked on the raw body, the event is
+inserted unless its id is already there, and the task that applies it is queued in the same
+transaction. Applying never adds amounts: it re-reads the object at the provider (or takes the
+state the event carries) and moves our rows there, so a replayed, duplicated or out-of-order
+event finds nothing left to do. `sync_open_payments` does the same for payments whose webhook
+never came.
+"""
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from marketplace.core.money import format_cents
+from marketplace.core.outbox import enqueue
+from marketplace.extensions import db
+from marketplace.orders.models import OrderEvent
+
+from .connect import (
+    apply_account_status,
+    apply_transfer_state,
+    find_transfer,
+    find_vendor_by_account,
+)
+from .gateway import GatewayEvent, GatewayUnavailable, PaymentGateway
+from .models import Dispute, Payment, WebhookEvent
+from .refunds import reconcile_refunds
+from .registry import get_gateway
+from .services import sync_payment
+from .states import PaymentStatus
+
+log = logging.getLogger(__name__)
+
+#: Payments still waiting for the provider's last word.
+_OPEN_PAYMENTS = (PaymentStatus.CREATED, PaymentStatus.REQUIRES_ACTION, PaymentStatus.PROCESSING)
+
+
+# --- Receiving ---------------------------------------------------------------------------------
+
+
+def receive_webhook(*, gateway_name: str, payload: bytes, signature: str | None) -> WebhookEvent:
+    """Verify a delivery and store its event once. Raises `GatewayError` for a bad signature
+    (nothing is stored then). A redelivery returns the row stored the first time."""
+    event = get_gateway(gateway_name).parse_event(payload, signature)
+    return record_event(gateway_name=gateway_name, event=event)
+
+
+def record_event(*, gateway_name: str, event: GatewayEvent) -> WebhookEvent:
+    """Insert the event unless its id is known, and queue its application with it."""
+    existing = _stored(gateway_name, event.event_id)
+    if existing is not None:
+        return existing
+    stored = WebhookEvent(gateway=gateway_name, event_id=event.event_id, type=event.type,
+                          object_id=event.object_id, payload=event.data)
+    try:
+        # Two deliveries of one event at the same moment: the unique key lets one in.
+        with db.session.begin_nested():
+            db.session.add(stored)
+    except IntegrityError:
+        existing = _stored(gateway_name, event.event_id)
+        if existing is None:
+            raise
+        return existing
+    enqueue("payments.apply_webhook_event", dedupe_key=f"webhook-{gateway_name}-{event.event_id}",
+            webhook_event_id=stored.id)
+    return stored
+
+
+def _stored(gateway_name: str, event_id: str) -> WebhookEvent | None:
+    return db.session.scalar(
+        select(WebhookEvent).where(WebhookEvent.gateway == gateway_name,
+                                   WebhookEvent.event_id == event_id)
+    )
+
+
+# --- Applying ----------------------------------------------------------------------------------
+
+
+def apply_webhook_event(*, webhook_event: WebhookEvent, now: datetime) -> None:
+    """Bring our rows to the state of the event's object (the `payments.apply_webhook_event`
+    task). Raises `GatewayUnavailable` when the provider cannot be asked (retried later)."""
+    handler = _HANDLERS.get(webhook_event.type)
+    if handler is not None:
+        handler(get_gateway(webhook_event.gateway), webhook_event, now)
+    webhook_event.attempts += 1
+    webhook_event.processed_at = now
+    webhook_event.last_error = ""
+    db.session.flush()
+
+
+def _payment_intent(gateway: PaymentGateway, event: WebhookEvent, now: datetime) -> None:
+    payment = _payment_for_intent(event.object_id, event.payload.get("metadata") or {})
+    if payment is None:
+        log.info("webhook %s: no payment for %s", event.event_id, event.object_id)
+        return
+    sync_payment(payment=payment, result=gateway.retrieve_payment(event.object_id),
+                 actor_label="payment provider", now=now)
+
+
+def _charge_refunded(gateway: PaymentGateway, event: WebhookEvent, now: datetime) -> None:
+    payment = _payment_for_intent(_ref(event.payload.get("payment_intent")), {})
+    if payment is None:
+        return
+    reconcile_refunds(payment=payment, now=now)
+
+
+def _dispute_created(gateway: PaymentGateway, event: WebhookEvent, now: datetime) -> None:
+    data = event.payload
+    payment = _payment_for_intent(_ref(data.get("payment_intent")), {})
+    if payment is None:
+        log.warning("webhook %s: dispute %s on a charge we do not know", event.event_id,
+                    event.object_id)
+        return
+    if db.session.scalar(select(Dispute.id).where(Dispute.provider_ref == event.object_id)):
+        return
+    order = payment.order
+    amount = int(data.get("amount") or 0)
+    reason = str(data.get("reason") or "")
+    db.session.add(Dispute(payment=payment, order_id=order.id, provider_ref=event.object_id,
+                           amount_cents=amount, reason=reason[:60],
+                           provider_status=str(data.get("status") or "")[:40]))
+    db.session.add(OrderEvent(
+        order_id=order.id, from_status=order.status, to_status=order.status,
+        actor_label="payment provider",
+        note=_("Litige ouvert par la banque du client (%(reason)s) sur %(amount)s : à traiter "
+               "chez le prestataire de paiement.", reason=reason or "—",
+               amount=format_cents(amount)),
+    ))
+    db.session.flush()
+
+
+def _account_updated(gateway: PaymentGateway, event: WebhookEvent, now: datetime) -> None:
+    vendor = find_vendor_by_account(event.object_id)
+    if vendor is not None:
+        # The account as it is now, not as this (possibly old) event described it.
+        apply_account_status(vendor=vendor, result=gateway.retrieve_account(event.object_id))
+
+
+def _transfer_reversed(gateway: PaymentGateway, event: WebhookEvent, now: datetime) -> None:
+    transfer = find_transfer(event.object_id)
+    if transfer is not None:
+        apply_transfer_state(transfer=transfer, result=gateway.retrieve_transfer(event.object_id))
+
+
+_HANDLERS: dict[str, Callable[[PaymentGateway, WebhookEvent, datetime], None]] = {
+    "payment_intent.succeeded": _payment_intent,
+    "payment_intent.payment_failed": _payment_intent,
+    "payment_intent.canceled": _payment_intent,
+    "payment_intent.processing": _payment_intent,
+    "payment_intent.requires_action": _payment_intent,
+    "charge.refunded": _charge_refunded,
+    "charge.refund.updated": _charge_refunded,
+    "charge.dispute.created": _dispute_created,
+    "account.updated": _account_updated,
+    "transfer.reversed": _transfer_reversed,
+    "transfer.updated": _transfer_reversed,
+}
+
+
+def _ref(value: object) -> str | None:
+    if isinstance(value, dict):
+        return value.get("id")
+    return value if isinstance(value, str) else None
+
+
+def _payment_for_intent(intent_ref: str | None, metadata: dict) -> Payment | None:
+    """Our Payment for a provider's intent; before we saved its id (the creation's answer was
+    lost), by the payment id we put in its metadata."""
+    if not intent_ref:
+        return None
+    payment = db.session.scalar(select(Payment).where(Payment.provider_ref == intent_ref))
+    if payment is None and str(metadata.get("payment_id", "")).isdigit():
+        payment = db.session.scalar(
+            select(Payment).where(Payment.id == int(metadata["payment_id"]),
+                                  Payment.provider_ref.is_(None))
+        )
+    return payment
+
+
+# --- Catching what was lost --------------------------------------------------------------------
+
+
+def sync_open_payments(*, now: datetime, older_than_seconds: int = 60, limit: int = 100) -> int:
+    """Re-read at the provider the payments left open for a while, in case their webhook was
+    lost; each in its own savepoint, so one failure spoils nothing else. Returns how many
+    changed. Stops at the first `GatewayUnavailable` (the next run tries again)."""
+    payment_ids = db.session.scalars(
+        select(Payment.id)
+        .where(Payment.status.in_(_OPEN_PAYMENTS), Payment.provider_ref.is_not(None),
+               Payment.updated_at <= now - timedelta(seconds=older_than_seconds))
+        .order_by(Payment.updated_at, Payment.id)
+        .limit(limit)
+    ).all()
+    changed = 0
+    for payment_id in payment_ids:
+        try:
+            with db.session.begin_nested():
+                payment = db.session.get(Payment, payment_id)
+                result = get_gateway(payment.gateway).retrieve_payment(payment.provider_ref)
+                changed += sync_payment(payment=payment, result=result,
+                                        actor_label="payment provider", now=now)
+                # Looked at now: the next run starts with the others.
+                payment.updated_at = now
+        except GatewayUnavailable:
+            log.warning("sync_open_payments: provider unavailable, %s left for next run",
+                        payment_id)
+            break
+    return changed

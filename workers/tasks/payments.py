@@ -1,0 +1,79 @@
+"""Payment tasks: apply provider events, send refunds, transfers and reversals, catch up.
+
+Each one reloads its row by id, calls one service and commits. All are safe to run twice: the
+provider calls carry idempotency keys from our rows, and applying an event moves state rather
+than adding amounts. When the provider cannot be reached they retry with backoff.
+"""
+from celery import shared_task
+
+from marketplace.core.models import utcnow
+from marketplace.extensions import db
+from marketplace.payments.connect import send_transfer, send_transfer_reversal
+from marketplace.payments.gateway import GatewayUnavailable
+from marketplace.payments.models import Refund, Transfer, TransferReversal, WebhookEvent
+from marketplace.payments.refunds import send_refund, sync_pending_refunds
+from marketplace.payments.webhooks import apply_webhook_event, sync_open_payments
+from workers.celery_app import retry_transient
+
+
+@shared_task(name="payments.apply_webhook_event", **retry_transient(GatewayUnavailable))
+def apply_webhook_event_task(webhook_event_id: int) -> None:
+    webhook_event = db.session.get(WebhookEvent, webhook_event_id)
+    if webhook_event is None:
+        return
+    try:
+        apply_webhook_event(webhook_event=webhook_event, now=utcnow())
+        db.session.commit()
+    except Exception as error:
+        db.session.rollback()
+        _record_failure(webhook_event_id, error)
+        raise
+
+
+def _record_failure(webhook_event_id: int, error: Exception) -> None:
+    """Keep the last error on the event, for the admins, even though the work rolled back."""
+    webhook_event = db.session.get(WebhookEvent, webhook_event_id)
+    webhook_event.attempts += 1
+    webhook_event.last_error = f"{type(error).__name__}: {error}"[:1000]
+    db.session.commit()
+
+
+@shared_task(name="payments.send_refund", **retry_transient(GatewayUnavailable))
+def send_refund_task(refund_id: int) -> str | None:
+    refund = db.session.get(Refund, refund_id)
+    if refund is None:
+        return None
+    send_refund(refund=refund, now=utcnow())
+    db.session.commit()
+    return refund.status
+
+
+@shared_task(name="payments.send_transfer", **retry_transient(GatewayUnavailable))
+def send_transfer_task(transfer_id: int) -> str | None:
+    transfer = db.session.get(Transfer, transfer_id)
+    if transfer is None:
+        return None
+    send_transfer(transfer=transfer)
+    db.session.commit()
+    return transfer.status
+
+
+@shared_task(name="payments.send_transfer_reversal", **retry_transient(GatewayUnavailable))
+def send_transfer_reversal_task(reversal_id: int) -> str | None:
+    reversal = db.session.get(TransferReversal, reversal_id)
+    if reversal is None:
+        return None
+    send_transfer_reversal(reversal=reversal)
+    db.session.commit()
+    return reversal.status
+
+
+@shared_task(name="payments.sync_open")
+def sync_open_payments_task() -> int:
+    """Periodic: payments and refunds whose provider answer never reached us."""
+    now = utcnow()
+    changed = sync_open_payments(now=now)
+    db.session.commit()
+    changed += sync_pending_refunds(now=now)
+    db.session.commit()
+    return changed
