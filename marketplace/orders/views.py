@@ -22,7 +22,6 @@ from marketplace.accounts.services import add_address, find_user_address, list_u
 from marketplace.cart.services import acknowledge_price_change, summarize_cart
 from marketplace.cart.views import current_cart
 from marketplace.core.models import utcnow
-from marketplace.core.outbox import publish_pending
 from marketplace.core.pagination import paginate, parse_page_number
 from marketplace.delivery.services import delivery_quote
 from marketplace.extensions import db
@@ -39,11 +38,6 @@ bp = Blueprint("orders", __name__)
 
 DRAFT = "checkout"
 ORDERS_PER_PAGE = 20
-
-
-def _commit_and_publish() -> None:
-    db.session.commit()
-    publish_pending()
 
 
 def _customer():
@@ -296,7 +290,7 @@ def place():
         if error.code == OrderErrorCode.DELIVERY_UNAVAILABLE:
             return redirect(url_for("orders.checkout_delivery"))
         return redirect(url_for("orders.checkout_review"))
-    _commit_and_publish()
+    db.session.commit()
     session.pop(DRAFT, None)
     if order.payment.provider_ref is None:
         try:

@@ -10,7 +10,6 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 
 from marketplace.core.models import utcnow
-from marketplace.core.outbox import publish_pending
 from marketplace.extensions import db
 from marketplace.orders.errors import OrderError
 from marketplace.orders.services import is_order_payable
@@ -28,11 +27,6 @@ bp = Blueprint("payments", __name__)
 def _dev_gateway_only() -> None:
     if current_app.config["PAYMENT_GATEWAY"] != "dev":
         abort(404)
-
-
-def _commit_and_publish() -> None:
-    db.session.commit()
-    publish_pending()
 
 
 def _payment_for(number: str):  # noqa: ANN202
@@ -78,7 +72,7 @@ def pay(number: str):
             db.session.rollback()
             flash(error.message, "error")
             return redirect(order_url(order, "pay"))
-        _commit_and_publish()
+        db.session.commit()
         return _after_attempt(order, result)
     return render_template(
         "payments/pay.html", order=order, payment=payment, form=form, payable=payable,
@@ -101,7 +95,7 @@ def authenticate(number: str):
             db.session.rollback()
             flash(error.message, "error")
             return redirect(order_url(order, "pay"))
-        _commit_and_publish()
+        db.session.commit()
         return _after_attempt(order, result)
     return render_template(
         "payments/authenticate.html", order=order, payment=payment, form=form,
