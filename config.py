@@ -27,7 +27,14 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_KEY_PREFIX = "lesateliers"
     LOGIN_RATE_LIMIT = "10 per minute"
+    #: Reset emails per address and per IP: enough for a lost email, too few to flood an inbox.
+    PASSWORD_RESET_RATE_LIMIT = "5 per hour"
+    PASSWORD_RESET_MAX_AGE_SECONDS = 3600
+    #: How many reverse proxies sit in front of the app (their X-Forwarded-* headers are
+    #: trusted); the login rate limit counts per client IP only when this is right.
+    TRUSTED_PROXY_COUNT = 0
     PRODUCTS_PER_PAGE = 24
     UNPAID_ORDER_TTL_MINUTES = 30
     PAYMENT_GATEWAY = "dev"  # "dev" (local test card page) or "stripe"
@@ -82,7 +89,13 @@ class ProductionConfig(Config):
         self.SQLALCHEMY_DATABASE_URI = env["DATABASE_URL"]
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "pool_size": 10}
         self.REDIS_URL = env.get("REDIS_URL")
-        self.RATELIMIT_STORAGE_URI = env.get("REDIS_URL", "memory://")
+        # Counters shared by every gunicorn process; if Redis fails, each process keeps
+        # limiting on its own rather than refusing logins.
+        self.RATELIMIT_STORAGE_URI = (
+            env.get("RATELIMIT_STORAGE_URI") or env.get("REDIS_URL") or "memory://"
+        )
+        self.RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+        self.TRUSTED_PROXY_COUNT = int(env.get("TRUSTED_PROXY_COUNT", "1"))
         self.PAYMENT_GATEWAY = env.get("PAYMENT_GATEWAY", "stripe")
         self.STRIPE_SECRET_KEY = env.get("STRIPE_SECRET_KEY")
         self.STRIPE_PUBLISHABLE_KEY = env.get("STRIPE_PUBLISHABLE_KEY")
@@ -94,6 +107,10 @@ class ProductionConfig(Config):
         self.MAIL_PASSWORD = env.get("MAIL_PASSWORD")
         self.MAIL_USE_TLS = env.get("MAIL_USE_TLS", "1") == "1"
         self.SERVER_NAME = env.get("SERVER_NAME")
+        if self.SERVER_NAME:
+            # Emailed links (password reset) are built from this name, never from a
+            # Host header an attacker chose.
+            self.TRUSTED_HOSTS = [self.SERVER_NAME]
 
 
 CONFIGS = {

@@ -4,7 +4,8 @@ import os
 from importlib import import_module
 
 from flask import Flask, render_template, request, session
-from flask_babel import get_locale
+from flask_babel import get_locale, lazy_gettext
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import CONFIGS
 
@@ -42,6 +43,7 @@ def create_app(config_name: str | None = None, **overrides: object) -> Flask:
     register_template_helpers(app)
     register_error_pages(app)
     register_security_headers(app)
+    register_proxy_headers(app)
     register_commands(app)
     register_task_runner(app)
     logging.basicConfig(level=logging.INFO)
@@ -59,6 +61,9 @@ def register_extensions(app: Flask) -> None:
     )
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
+    login_manager.login_message = lazy_gettext("Connectez-vous pour accéder à cette page.")
+    login_manager.login_message_category = "info"
+    login_manager.localize_callback = str  # the session stores text, not a lazy string
     from .accounts.views import load_user
 
     login_manager.user_loader(load_user)
@@ -151,6 +156,14 @@ def register_security_headers(app: Flask) -> None:
                 "Strict-Transport-Security", "max-age=63072000; includeSubDomains"
             )
         return response
+
+
+def register_proxy_headers(app: Flask) -> None:
+    """Behind a reverse proxy, take the client IP (rate limits) and scheme (https links)
+    from the X-Forwarded-* headers that proxy sets, and from nobody else."""
+    hops = app.config["TRUSTED_PROXY_COUNT"]
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
 
 def register_commands(app: Flask) -> None:

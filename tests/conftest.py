@@ -3,12 +3,14 @@ import os
 
 import psycopg
 import pytest
+from flask import g, request_started
+from flask_sqlalchemy.session import Session as FlaskSQLAlchemySession
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from marketplace import create_app
 from marketplace.core.schema import install_database_extras
-from marketplace.extensions import db
+from marketplace.extensions import db, limiter
 
 #: Fixture modules shared by several test folders.
 pytest_plugins = ("tests.stripe_fake.plugin",)
@@ -45,6 +47,14 @@ def app(tmp_path_factory):
     yield app
 
 
+class _ConnectionBoundSession(FlaskSQLAlchemySession):
+    """Flask-SQLAlchemy's session picks the app's engine and ignores `bind`: without this,
+    a commit in a test would really commit instead of releasing a savepoint."""
+
+    def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):  # noqa: ANN001,ANN201
+        return bind or self.bind
+
+
 @pytest.fixture
 def db_session(app):
     """Each test runs in a transaction that is rolled back; commits become savepoints."""
@@ -53,7 +63,11 @@ def db_session(app):
         transaction = connection.begin()
         original_session = db.session
         db.session = db._make_scoped_session(
-            {"bind": connection, "join_transaction_mode": "create_savepoint"}
+            {
+                "bind": connection,
+                "join_transaction_mode": "create_savepoint",
+                "class_": _ConnectionBoundSession,
+            }
         )
         try:
             yield db.session
@@ -78,9 +92,18 @@ def committed_db(app):
             connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
 
 
+def _forget_loaded_user(sender, **extra):  # noqa: ANN001
+    """Requests made in a test share its application context, so `g` outlives each request;
+    Flask-Login caches the user there and would carry it into the next request."""
+    g.pop("_login_user", None)
+
+
 @pytest.fixture
 def client(app, db_session):
-    return app.test_client()
+    # Every test client posts from 127.0.0.1: start each test with fresh login-rate counters.
+    limiter.reset()
+    with request_started.connected_to(_forget_loaded_user, app):
+        yield app.test_client()
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.core.models import TimestampMixin
@@ -33,7 +33,11 @@ class User(UserMixin, TimestampMixin, db.Model):
         back_populates="user", cascade="all, delete-orphan", order_by="Address.id"
     )
 
-    __table_args__ = (CheckConstraint("role IN ('customer', 'vendor', 'admin')", name="role"),)
+    __table_args__ = (
+        CheckConstraint("role IN ('customer', 'vendor', 'admin')", name="role"),
+        # Lookups and the unique key rely on one spelling per address.
+        CheckConstraint("email = lower(email)", name="email_lower_case"),
+    )
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_version}"
@@ -63,6 +67,17 @@ class Address(TimestampMixin, db.Model):
     is_default: Mapped[bool] = mapped_column(Boolean, default=False)
 
     user: Mapped[User] = relationship(back_populates="addresses")
+
+    __table_args__ = (
+        # At most one default address per user, whatever the code that writes it.
+        Index(
+            "uq_addresses_one_default_per_user",
+            "user_id",
+            unique=True,
+            postgresql_where=text("is_default"),
+            sqlite_where=text("is_default"),
+        ),
+    )
 
     def as_snapshot(self) -> dict[str, str]:
         """The address as copied onto an Order, which must never change afterwards."""

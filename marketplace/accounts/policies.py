@@ -2,8 +2,12 @@
 from collections.abc import Callable
 from functools import wraps
 
-from flask import abort
+from flask import abort, g
 from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from marketplace.extensions import db
+from marketplace.vendors.models import VendorMember
 
 from .models import Role
 
@@ -14,6 +18,32 @@ def admin_required(view: Callable) -> Callable:
     def wrapped(*args: object, **kwargs: object):
         if current_user.role != Role.ADMIN:
             abort(403)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def vendor_member_required(view: Callable) -> Callable:
+    """Only people acting for a Vendor; the view finds that Vendor in `g.vendor`.
+
+    Membership (VendorMember), not the role column, decides: removing a member locks them
+    out at once. Every vendor-area query must then filter on `g.vendor`.
+    """
+
+    @wraps(view)
+    @login_required
+    def wrapped(*args: object, **kwargs: object):
+        membership = db.session.scalar(
+            select(VendorMember)
+            .where(VendorMember.user_id == current_user.id)
+            # A person acting for several Vendors gets the oldest membership, every time.
+            .order_by(VendorMember.id)
+            .limit(1)
+        )
+        if membership is None:
+            abort(403)
+        g.vendor_member = membership
+        g.vendor = membership.vendor
         return view(*args, **kwargs)
 
     return wrapped

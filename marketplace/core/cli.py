@@ -3,6 +3,8 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
+    from marketplace.accounts.cli import accounts_cli
     from marketplace.demo.cli import demo_cli
 
+    app.cli.add_command(accounts_cli)
     app.cli.add_command(demo_cli)

@@ -1,5 +1,7 @@
 """Mail gateways: files under instance/mail (development) or SMTP (production)."""
+import re
 import smtplib
+import uuid
 from email.message import EmailMessage
 from email.utils import make_msgid
 from pathlib import Path
@@ -7,6 +9,9 @@ from pathlib import Path
 from flask import current_app
 
 from marketplace.core.models import utcnow
+
+#: A recipient becomes part of a file name: nothing that could leave the mail folder.
+_SAFE_FILE_CHARACTERS = re.compile(r"[^A-Za-z0-9._-]")
 
 
 def build_message(*, to: str, subject: str, text: str, html: str | None = None) -> EmailMessage:
@@ -28,7 +33,9 @@ def deliver(message: EmailMessage) -> str:
         directory = Path(current_app.config["MAIL_DIR"])
         directory.mkdir(parents=True, exist_ok=True)
         stamp = utcnow().strftime("%Y%m%dT%H%M%S%f")
-        path = directory / f"{stamp}-{message['To'].replace('@', '_at_')}.eml"
+        recipient = _SAFE_FILE_CHARACTERS.sub("_", message["To"].replace("@", "_at_"))
+        # The random part keeps two emails to one person in the same microsecond apart.
+        path = directory / f"{stamp}-{uuid.uuid4().hex[:8]}-{recipient}.eml"
         path.write_bytes(bytes(message))
         return str(path)
     config = current_app.config
