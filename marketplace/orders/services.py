@@ -599,10 +599,12 @@ def expire_unpaid_orders(*, now: datetime, limit: int = 200) -> int:
 
     Safe to run twice or from two workers at once (rows are locked, locked ones skipped, and
     only Orders still awaiting payment are touched). An Order whose payment is already
-    being processed is left for the provider's answer. Returns how many Orders expired.
+    being processed is left for the provider's answer. The payment is cancelled at the
+    provider after commit (a task), so a forgotten browser tab cannot pay for goods given
+    back; if money arrives anyway, `sync_payment` records it for a refund.
+    Returns how many Orders expired.
     """
-    from marketplace.payments.services import transition_payment
-    from marketplace.payments.states import PAYMENT_MACHINE, PaymentEvent, PaymentStatus
+    from marketplace.payments.states import PaymentStatus
 
     orders = db.session.scalars(
         select(Order)
@@ -627,10 +629,9 @@ def expire_unpaid_orders(*, now: datetime, limit: int = 200) -> int:
             transition_vendor_order(
                 vendor_order=vendor_order, event=VendorOrderEvent.CANCEL, actor_label="system"
             )
-        if payment is not None and PAYMENT_MACHINE.allows(
-            PaymentStatus(payment.status), PaymentEvent.CANCEL
-        ):
-            transition_payment(payment=payment, event=PaymentEvent.CANCEL, actor_label="system")
+        if payment is not None:
+            enqueue("payments.cancel_payment", dedupe_key=f"payment-cancel:{payment.id}",
+                    payment_id=payment.id)
         _give_stock_back(order)
         if order.pickup_slot_id is not None:
             release_pickup_slot(slot_id=order.pickup_slot_id, order_id=order.id)

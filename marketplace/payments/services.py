@@ -31,6 +31,9 @@ from .states import PAYMENT_MACHINE, PaymentEvent, PaymentStatus
 #: a payment can be seen succeeding on the way to refunded, never failing on the way anywhere.
 _STEPPING_STONES = frozenset({PaymentEvent.SUCCEED, PaymentEvent.REFUND_PART})
 
+#: Payments the customer may still complete.
+_OPEN = frozenset({PaymentStatus.CREATED, PaymentStatus.REQUIRES_ACTION, PaymentStatus.FAILED})
+
 
 def transition_payment(
     *, payment: Payment, event: PaymentEvent | str, actor_label: str, note: str = ""
@@ -193,3 +196,17 @@ def answer_authentication(
     result = gateway.complete_authentication(payment.provider_ref, approve=approve)
     sync_payment(payment=payment, result=result, actor_label="customer", now=now)
     return result
+
+
+def cancel_open_payment(*, payment: Payment) -> None:
+    """Cancel at the provider a payment whose Order expired, then take the provider's word:
+    cancelled, or paid after all (recorded on the Order for a refund)."""
+    if PaymentStatus(payment.status) not in _OPEN:
+        return
+    if payment.provider_ref is None:
+        transition_payment(payment=payment, event=PaymentEvent.CANCEL, actor_label="system")
+        return
+    result = get_gateway(payment.gateway).cancel_payment(
+        payment.provider_ref, idempotency_key=f"order-{payment.order_id}-payment-cancel"
+    )
+    sync_payment(payment=payment, result=result, actor_label="payment provider")

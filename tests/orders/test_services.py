@@ -353,10 +353,8 @@ def test_unpaid_orders_expire_and_give_stock_and_slot_back(db_session):
     assert slot.booked == 0
     assert order.status == OrderStatus.EXPIRED
     assert [vo.status for vo in order.vendor_orders] == [VendorOrderStatus.CANCELLED]
-    assert order.payment.status == PaymentStatus.CANCELLED
-    assert db.session.scalar(
-        select(OutboxMessage).where(OutboxMessage.dedupe_key == f"order-expired:{order.number}")
-    )
+    keys = set(db.session.scalars(select(OutboxMessage.dedupe_key)))
+    assert {f"order-expired:{order.number}", f"payment-cancel:{order.payment.id}"} <= keys
     # A second run finds nothing left to do and gives nothing back twice.
     assert expire_unpaid_orders(now=NOW + timedelta(hours=2)) == 0
     db.session.refresh(variant)

@@ -10,8 +10,9 @@ from marketplace.core.models import utcnow
 from marketplace.extensions import db
 from marketplace.payments.connect import send_transfer, send_transfer_reversal
 from marketplace.payments.gateway import GatewayUnavailable
-from marketplace.payments.models import Refund, Transfer, TransferReversal, WebhookEvent
+from marketplace.payments.models import Payment, Refund, Transfer, TransferReversal, WebhookEvent
 from marketplace.payments.refunds import send_refund, sync_pending_refunds
+from marketplace.payments.services import cancel_open_payment
 from marketplace.payments.webhooks import apply_webhook_event, sync_open_payments
 from workers.celery_app import retry_transient
 
@@ -77,3 +78,14 @@ def sync_open_payments_task() -> int:
     changed += sync_pending_refunds(now=now)
     db.session.commit()
     return changed
+
+
+@shared_task(name="payments.cancel_payment", **retry_transient(GatewayUnavailable))
+def cancel_payment_task(payment_id: int) -> str | None:
+    """After an Order expired: close its payment at the provider (checkout's expiry)."""
+    payment = db.session.get(Payment, payment_id)
+    if payment is None:
+        return None
+    cancel_open_payment(payment=payment)
+    db.session.commit()
+    return payment.status
