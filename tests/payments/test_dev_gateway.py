@@ -14,8 +14,10 @@ def gateway(app, db_session):
 
 
 def _intent(gateway, key="order-1-payment", amount=4590):
-    return gateway.create_payment(amount_cents=amount, currency="EUR", order_number="LA-2026-000001",
-                                  metadata={"order_id": "1"}, idempotency_key=key)
+    return gateway.create_payment(
+        amount_cents=amount, currency="EUR", order_number="LA-2026-000001",
+        metadata={"order_id": "1"}, idempotency_key=key,
+    )
 
 
 def test_registry_gives_the_configured_gateway(app, db_session):
