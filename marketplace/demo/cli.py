@@ -1,4 +1,7 @@
 """`flask demo ...` commands."""
+
+import time
+
 import click
 from flask.cli import AppGroup
 
@@ -7,11 +10,27 @@ demo_cli = AppGroup("demo", help="Demo hub data.")
 
 @demo_cli.command("seed")
 def seed_command() -> None:
-    """Create the demo hub if the database is empty (safe to run again)."""
+    """Create the demo hub if the database has no Vendor yet (safe to run again)."""
     from marketplace.extensions import db
 
     from .seed import seed_demo_hub
 
+    started = time.perf_counter()
     created = seed_demo_hub()
     db.session.commit()
-    click.echo("Demo hub created." if created else "Demo hub already present; nothing changed.")
+    if created:
+        click.echo(f"Demo hub created in {time.perf_counter() - started:.1f} s.")
+    else:
+        click.echo("Demo hub already present; nothing changed.")
+
+
+@demo_cli.command("accounts")
+def accounts_command() -> None:
+    """Print the demo accounts to log in with."""
+    from .data import DEMO_ACCOUNTS
+
+    click.echo("Demo accounts (email / password):")
+    for account in DEMO_ACCOUNTS:
+        click.echo(
+            f"  {account.role:<9} {account.email:<28} {account.password:<20} {account.description}"
+        )

@@ -1,5 +1,319 @@
-"""Creates the demo hub."""
+"""Creates the demo hub: the cooperative's Vendors, catalogue with pictures, accounts, logistics."""
+
+import random
+import re
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from slugify import slugify
+from sqlalchemy import func, select
+from werkzeug.security import generate_password_hash
+
+from marketplace.accounts.models import Address, Role, User
+from marketplace.catalog.models import Category, Product, ProductImage, ProductStatus, Variant
+from marketplace.core.models import utcnow
+from marketplace.delivery.models import DeliveryRound, DeliveryZone, PickupSlot
+from marketplace.extensions import db
+from marketplace.vendors.models import Vendor, VendorMember, VendorStatus
+
+from . import data
+from .pictures import draw_detail_picture, draw_product_picture, draw_vendor_logo, save_picture
+
+PARIS = ZoneInfo("Europe/Paris")
+#: Products go online over this many days before the seed, so "new" sorts mean something.
+PUBLISHED_OVER_DAYS = 180
+TEXTILE_CLOTHS_WITH_DETAIL = {"knit", "weave", "linen", "tartan"}
 
 
-def seed_demo_hub() -> bool:
-    return False
+def seed_demo_hub(*, now: datetime | None = None) -> bool:
+    """Fill a database that has no Vendor yet with the demo hub; False when there is one.
+
+    Checking for Vendors (rather than for any row) lets an admin account created before the
+    first `make run` live alongside the demo.
+    """
+    if db.session.scalar(select(func.count()).select_from(Vendor)):
+        return False
+    now = now or utcnow()
+    media_dir = Path(current_app.config["MEDIA_DIR"])
+    categories = create_categories()
+    vendors = create_vendors(media_dir=media_dir)
+    create_products(vendors=vendors, categories=categories, media_dir=media_dir, now=now)
+    create_demo_accounts(vendor=vendors[data.DEMO_VENDOR_SLUG])
+    create_delivery_schedule(now=now)
+    db.session.flush()
+    return True
+
+
+def create_categories() -> dict[str, Category]:
+    categories: dict[str, Category] = {}
+    for position, spec in enumerate(data.CATEGORIES):
+        parent = categories[spec.parent] if spec.parent else None
+        family = spec.parent or spec.slug
+        category = Category(
+            slug=spec.slug,
+            name=spec.name,
+            name_en=spec.name_en,
+            description=spec.description,
+            parent=parent,
+            position=position,
+            default_vat_rate_bps=data.FAMILY_VAT_BPS[family],
+        )
+        db.session.add(category)
+        categories[spec.slug] = category
+    return categories
+
+
+def create_vendors(*, media_dir: Path) -> dict[str, Vendor]:
+    vendors: dict[str, Vendor] = {}
+    for spec in data.VENDORS:
+        logo_path = f"vendors/{spec.slug}.jpg"
+        save_picture(
+            draw_vendor_logo(
+                initials=vendor_initials(spec.name), colour=spec.logo_colour, seed=spec.slug
+            ),
+            media_dir / logo_path,
+        )
+        vendor = Vendor(
+            slug=spec.slug,
+            name=spec.name,
+            kind=spec.kind,
+            tagline=spec.tagline,
+            story=spec.story,
+            town=spec.town,
+            status=VendorStatus.APPROVED,
+            featured=spec.featured,
+            contact_email=spec.contact_email,
+            commission_rate_bps=spec.commission_rate_bps,
+            siret=spec.siret,
+            vat_number=spec.vat_number,
+            vat_registered=True,
+            shipping_flat_cents=spec.shipping_flat_cents,
+            free_shipping_threshold_cents=spec.free_shipping_threshold_cents,
+            logo_path=logo_path,
+        )
+        db.session.add(vendor)
+        vendors[spec.slug] = vendor
+    db.session.flush()  # Variants need the Vendor ids
+    return vendors
+
+
+def vendor_initials(name: str) -> str:
+    """First and last capitalised words: "Ferme d'En Ségur" gives "FS"."""
+    words = [
+        word for word in re.findall(r"[A-ZÀ-Ý][\w-]*", name) if word not in {"Le", "La", "Les"}
+    ]
+    return (words[0][0] + words[-1][0]) if len(words) > 1 else words[0][:2]
+
+
+def create_products(
+    *, vendors: dict[str, Vendor], categories: dict[str, Category], media_dir: Path, now: datetime
+) -> None:
+    for vendor_spec in data.VENDORS:
+        vendor = vendors[vendor_spec.slug]
+        for number, spec in enumerate(vendor_spec.products, start=1):
+            category = categories[spec.category]
+            slug = slugify(spec.name)
+            rng = random.Random(slug)
+            published_at = now - timedelta(days=rng.uniform(1, PUBLISHED_OVER_DAYS))
+            product = Product(
+                vendor=vendor,
+                category=category,
+                slug=slug,
+                name=spec.name,
+                summary=spec.summary,
+                description=" ".join(
+                    part for part in (spec.summary, spec.details, vendor_spec.making) if part
+                ),
+                status=ProductStatus.ACTIVE,
+                vat_rate_bps=category.default_vat_rate_bps,
+                origin=vendor_spec.workshop,
+                making_details=vendor_spec.making,
+                made_at_hub=vendor_spec.at_hub,
+                published_at=published_at,
+                created_at=published_at,
+                updated_at=published_at,
+            )
+            product.variants = build_variants(
+                spec=spec, vendor=vendor, sku_stem=f"{vendor_spec.sku_prefix}-{number:03d}", rng=rng
+            )
+            product.from_price_cents = min(v.price_cents for v in product.variants if v.active)
+            product.images = draw_product_images(spec=spec, slug=slug, media_dir=media_dir)
+            db.session.add(product)
+
+
+def build_variants(
+    *, spec: data.ProductSpec, vendor: Vendor, sku_stem: str, rng: random.Random
+) -> list[Variant]:
+    """Sizes × colours for textiles, units for food, with the stock situation the spec asks for."""
+    if spec.units:
+        options = [
+            {"unit": unit.label, "price_cents": unit.price_cents, "weight_grams": unit.weight_grams}
+            for unit in spec.units
+        ]
+    else:
+        options = [
+            {
+                "size": size,
+                "colour": colour,
+                "price_cents": spec.price_cents,
+                "weight_grams": spec.weight_grams,
+            }
+            for colour in spec.colours
+            for size in spec.sizes or ("",)
+        ]
+    return [
+        Variant(
+            vendor_id=vendor.id,
+            sku=f"{sku_stem}-{position:02d}",
+            stock=stock_for(spec.stock, rng),
+            position=position,
+            active=True,
+            **option,
+        )
+        for position, option in enumerate(options, start=1)
+    ]
+
+
+def stock_for(situation: str, rng: random.Random) -> int:
+    if situation == data.SOLD_OUT:
+        return 0
+    if situation == data.LOW_STOCK:
+        return rng.randint(1, 3)
+    return rng.randint(4, 30)
+
+
+def draw_product_images(
+    *, spec: data.ProductSpec, slug: str, media_dir: Path
+) -> list[ProductImage]:
+    """One picture per product; a second one in the other colour, as a close-up of the cloth,
+    or from another angle for food sold in several sizes."""
+    look = spec.look
+    first_colour = look.colour or data.COLOURS[spec.colours[0]]
+    pictures = [
+        (
+            draw_product_picture(
+                motif=look.motif,
+                colour=first_colour,
+                seed=slug,
+                label=spec.name,
+                accent=look.accent,
+                cloth=look.cloth,
+            ),
+            picture_alt(spec, spec.colours[0] if spec.colours else ""),
+        ),
+    ]
+    if len(spec.colours) > 1:
+        pictures.append(
+            (
+                draw_product_picture(
+                    motif=look.motif,
+                    colour=data.COLOURS[spec.colours[1]],
+                    seed=f"{slug}-2",
+                    label=spec.name,
+                    accent=look.accent,
+                    cloth=look.cloth,
+                ),
+                picture_alt(spec, spec.colours[1]),
+            )
+        )
+    elif spec.colours and look.cloth in TEXTILE_CLOTHS_WITH_DETAIL:
+        pictures.append(
+            (
+                draw_detail_picture(
+                    colour=first_colour,
+                    seed=slug,
+                    label=spec.name,
+                    accent=look.accent,
+                    cloth=look.cloth,
+                ),
+                f"{spec.name} : détail de la matière",
+            )
+        )
+    elif len(spec.units) > 1:
+        pictures.append(
+            (
+                draw_product_picture(
+                    motif=look.motif,
+                    colour=first_colour,
+                    seed=f"{slug}-2",
+                    label=spec.name,
+                    accent=look.accent,
+                    cloth=look.cloth,
+                ),
+                picture_alt(spec, ""),
+            )
+        )
+    images = []
+    for position, (picture, alt) in enumerate(pictures, start=1):
+        path = f"products/{slug}-{position}.jpg"
+        width, height = save_picture(picture, media_dir / path)
+        images.append(
+            ProductImage(path=path, alt=alt, width=width, height=height, position=position)
+        )
+    return images
+
+
+def picture_alt(spec: data.ProductSpec, colour: str) -> str:
+    return f"{spec.name}, coloris {colour.lower()}" if colour else spec.name
+
+
+def create_demo_accounts(*, vendor: Vendor) -> None:
+    """The three accounts printed by `flask demo accounts`; existing emails are left alone."""
+    for account in data.DEMO_ACCOUNTS:
+        if db.session.scalar(select(User.id).where(User.email == account.email)):
+            continue
+        user = User(
+            email=account.email,
+            password_hash=generate_password_hash(account.password),
+            full_name=account.full_name,
+            role=account.role,
+            locale="fr",
+        )
+        db.session.add(user)
+        if account.role == Role.CUSTOMER:
+            user.addresses.append(Address(is_default=True, **data.DEMO_CUSTOMER_ADDRESS))
+        elif account.role == Role.VENDOR:
+            db.session.add(VendorMember(vendor=vendor, user=user, is_owner=True))
+
+
+def create_delivery_schedule(*, now: datetime) -> None:
+    """Pickup slots and Delivery rounds for the next two weeks, so checkout has choices.
+
+    Times are Paris wall-clock times (the hub's opening hours, the noon cut-off) stored in UTC.
+    """
+    today = now.astimezone(PARIS).date()
+    days = [today + timedelta(days=offset) for offset in range(15)]
+    for day in days[:14]:
+        for hours in data.PICKUP_HOURS:
+            starts_at = paris_time(day, hours.start_hour)
+            if day.weekday() == hours.weekday and starts_at > now:
+                db.session.add(
+                    PickupSlot(
+                        starts_at=starts_at,
+                        ends_at=paris_time(day, hours.end_hour),
+                        capacity=data.PICKUP_CAPACITY,
+                        fee_cents=data.PICKUP_FEE_CENTS,
+                    )
+                )
+    for spec in data.DELIVERY_ZONES:
+        zone = DeliveryZone(
+            name=spec.name, postcodes=list(spec.postcodes), fee_cents=spec.fee_cents
+        )
+        db.session.add(zone)
+        for day in days[1:]:
+            cutoff_at = paris_time(day - timedelta(days=1), data.ROUND_CUTOFF_HOUR)
+            if day.weekday() in spec.round_weekdays and cutoff_at > now:
+                zone.rounds.append(
+                    DeliveryRound(
+                        delivery_date=day,
+                        cutoff_at=cutoff_at,
+                        capacity_stops=data.ROUND_CAPACITY_STOPS,
+                        capacity_grams=data.ROUND_CAPACITY_GRAMS,
+                    )
+                )
+
+
+def paris_time(day: date, hour: int) -> datetime:
+    return datetime.combine(day, time(hour), PARIS).astimezone(UTC)
