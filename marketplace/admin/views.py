@@ -1,4 +1,305 @@
-"""Web entry points of the admin domain."""
-from flask import Blueprint
+"""The admin area: a dashboard, and the screens for Pickup slots, Delivery zones and rounds.
 
-bp = Blueprint("admin", __name__)
+Every route of this blueprint is for Admins only (checked once, before any view runs).
+"""
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from marketplace.accounts.policies import admin_required
+from marketplace.core.models import utcnow
+from marketplace.core.pagination import parse_page_number
+from marketplace.delivery import services as delivery
+from marketplace.delivery.errors import DeliveryError, DeliveryErrorCode
+from marketplace.delivery.models import DeliveryRound, DeliveryZone, PickupSlot
+from marketplace.extensions import db
+
+from .forms import (
+    DeliveryRoundForm,
+    DeliveryZoneForm,
+    PickupSlotForm,
+    cents_to_euros,
+    euros_to_cents,
+    grams_to_kilograms,
+    kilograms_to_grams,
+)
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+#: The dashboard's entries: (endpoint, title, what it is for). Other domains add theirs; an
+#: entry whose endpoint is not registered is left out.
+SECTIONS = [
+    (
+        "admin.pickup_slots",
+        _l("Créneaux de retrait"),
+        _l("Horaires et places au magasin de la halle."),
+    ),
+    ("admin.delivery_zones", _l("Zones de livraison"), _l("Codes postaux desservis et frais.")),
+    (
+        "admin.delivery_rounds",
+        _l("Tournées de livraison"),
+        _l("Dates, clôtures et capacité du camion."),
+    ),
+]
+
+PER_PAGE = 50
+
+
+@bp.before_request
+@admin_required
+def require_admin() -> None:
+    """Anonymous visitors go to the login page; logged-in non-Admins get a 403."""
+
+
+@bp.context_processor
+def inject_admin_sections() -> dict:
+    return {"admin_sections": _available_sections}
+
+
+def _available_sections() -> list[tuple[str, str, str]]:
+    return [entry for entry in SECTIONS if entry[0] in current_app.view_functions]
+
+
+@bp.get("/")
+def dashboard():
+    now = utcnow()
+    return render_template(
+        "admin/dashboard.html",
+        slots=delivery.list_pickup_slots(now=now, per_page=5),
+        rounds=delivery.list_delivery_rounds(now=now, per_page=5),
+    )
+
+
+# --- Pickup slots ----------------------------------------------------------------------------
+
+
+@bp.get("/pickup-slots")
+def pickup_slots():
+    past = request.args.get("past") == "1"
+    page = delivery.list_pickup_slots(
+        now=utcnow(), past=past, page=parse_page_number(request.args.get("page")), per_page=PER_PAGE
+    )
+    return render_template("admin/pickup_slots.html", slots=page, past=past)
+
+
+def _slot_values(form: PickupSlotForm) -> dict:
+    return {
+        "starts_at": delivery.hub_time_to_utc(form.day.data, form.starts_at.data),
+        "ends_at": delivery.hub_time_to_utc(form.day.data, form.ends_at.data),
+        "capacity": form.capacity.data,
+        "fee_cents": euros_to_cents(form.fee.data),
+    }
+
+
+def _show_delivery_error(form, error: DeliveryError, fields: dict) -> None:  # noqa: ANN001
+    """Put a refusal next to the field it is about, or above the form."""
+    field = fields.get(error.code)
+    if field is not None:
+        field.errors = [*field.errors, error.message]
+    else:
+        form.form_errors.append(error.message)
+
+
+@bp.route("/pickup-slots/new", methods=["GET", "POST"])
+def new_pickup_slot():
+    form = PickupSlotForm()
+    if request.method == "GET":
+        form.capacity.data = 20
+        form.fee.data = cents_to_euros(0)
+    if form.validate_on_submit():
+        try:
+            delivery.create_pickup_slot(**_slot_values(form))
+        except DeliveryError as error:
+            db.session.rollback()
+            _show_delivery_error(form, error, {DeliveryErrorCode.INVALID_SCHEDULE: form.ends_at})
+        else:
+            db.session.commit()
+            flash(_("Créneau de retrait créé."), "success")
+            return redirect(url_for("admin.pickup_slots"))
+    return render_template("admin/pickup_slot_form.html", form=form, slot=None)
+
+
+@bp.route("/pickup-slots/<int:slot_id>/edit", methods=["GET", "POST"])
+def edit_pickup_slot(slot_id: int):
+    slot = db.get_or_404(PickupSlot, slot_id)
+    form = PickupSlotForm()
+    if request.method == "GET":
+        starts_at = delivery.utc_to_hub_time(slot.starts_at)
+        form.day.data = starts_at.date()
+        form.starts_at.data = starts_at.time()
+        form.ends_at.data = delivery.utc_to_hub_time(slot.ends_at).time()
+        form.capacity.data = slot.capacity
+        form.fee.data = cents_to_euros(slot.fee_cents)
+    if form.validate_on_submit():
+        try:
+            delivery.update_pickup_slot(slot=slot, **_slot_values(form))
+        except DeliveryError as error:
+            db.session.rollback()
+            _show_delivery_error(
+                form,
+                error,
+                {
+                    DeliveryErrorCode.INVALID_SCHEDULE: form.ends_at,
+                    DeliveryErrorCode.CAPACITY_BELOW_BOOKED: form.capacity,
+                },
+            )
+        else:
+            db.session.commit()
+            flash(_("Créneau de retrait enregistré."), "success")
+            return redirect(url_for("admin.pickup_slots"))
+    return render_template("admin/pickup_slot_form.html", form=form, slot=slot)
+
+
+# --- Delivery zones --------------------------------------------------------------------------
+
+
+@bp.get("/delivery-zones")
+def delivery_zones():
+    return render_template("admin/delivery_zones.html", zones=delivery.list_delivery_zones())
+
+
+def _zone_errors(form: DeliveryZoneForm) -> dict:
+    return {
+        DeliveryErrorCode.INVALID_POSTCODE: form.postcodes,
+        DeliveryErrorCode.ZONE_NAME_TAKEN: form.name,
+    }
+
+
+@bp.route("/delivery-zones/new", methods=["GET", "POST"])
+def new_delivery_zone():
+    form = DeliveryZoneForm()
+    if request.method == "GET":
+        form.fee.data = cents_to_euros(500)
+    if form.validate_on_submit():
+        try:
+            delivery.create_delivery_zone(
+                name=form.name.data,
+                postcodes=form.postcodes.data,
+                fee_cents=euros_to_cents(form.fee.data),
+            )
+        except DeliveryError as error:
+            db.session.rollback()
+            _show_delivery_error(form, error, _zone_errors(form))
+        else:
+            db.session.commit()
+            flash(_("Zone de livraison créée."), "success")
+            return redirect(url_for("admin.delivery_zones"))
+    return render_template("admin/delivery_zone_form.html", form=form, zone=None)
+
+
+@bp.route("/delivery-zones/<int:zone_id>/edit", methods=["GET", "POST"])
+def edit_delivery_zone(zone_id: int):
+    zone = db.get_or_404(DeliveryZone, zone_id)
+    form = DeliveryZoneForm()
+    if request.method == "GET":
+        form.name.data = zone.name
+        form.postcodes.data = ", ".join(zone.postcodes or [])
+        form.fee.data = cents_to_euros(zone.fee_cents)
+    if form.validate_on_submit():
+        try:
+            delivery.update_delivery_zone(
+                zone=zone,
+                name=form.name.data,
+                postcodes=form.postcodes.data,
+                fee_cents=euros_to_cents(form.fee.data),
+            )
+        except DeliveryError as error:
+            db.session.rollback()
+            _show_delivery_error(form, error, _zone_errors(form))
+        else:
+            db.session.commit()
+            flash(_("Zone de livraison enregistrée."), "success")
+            return redirect(url_for("admin.delivery_zones"))
+    return render_template("admin/delivery_zone_form.html", form=form, zone=zone)
+
+
+# --- Delivery rounds -------------------------------------------------------------------------
+
+
+@bp.get("/delivery-rounds")
+def delivery_rounds():
+    past = request.args.get("past") == "1"
+    page = delivery.list_delivery_rounds(
+        now=utcnow(), past=past, page=parse_page_number(request.args.get("page")), per_page=PER_PAGE
+    )
+    return render_template("admin/delivery_rounds.html", rounds=page, past=past)
+
+
+def _round_form() -> DeliveryRoundForm:
+    form = DeliveryRoundForm()
+    form.zone_id.choices = [(zone.id, zone.name) for zone in delivery.list_delivery_zones()]
+    return form
+
+
+def _round_values(form: DeliveryRoundForm) -> dict:
+    return {
+        "zone": db.get_or_404(DeliveryZone, form.zone_id.data),
+        "delivery_date": form.delivery_date.data,
+        "cutoff_at": delivery.hub_time_to_utc(form.cutoff_day.data, form.cutoff_time.data),
+        "capacity_stops": form.capacity_stops.data,
+        "capacity_grams": kilograms_to_grams(form.capacity_kg.data),
+    }
+
+
+def _round_errors(form: DeliveryRoundForm) -> dict:
+    return {
+        DeliveryErrorCode.INVALID_SCHEDULE: form.cutoff_day,
+        DeliveryErrorCode.ROUND_HAS_BOOKINGS: form.zone_id,
+    }
+
+
+@bp.route("/delivery-rounds/new", methods=["GET", "POST"])
+def new_delivery_round():
+    form = _round_form()
+    if not form.zone_id.choices:
+        flash(_("Créez d'abord une zone de livraison."), "warning")
+        return redirect(url_for("admin.new_delivery_zone"))
+    if request.method == "GET":
+        form.capacity_stops.data = 20
+        form.capacity_kg.data = grams_to_kilograms(300_000)
+    if form.validate_on_submit():
+        try:
+            delivery.create_delivery_round(**_round_values(form))
+        except DeliveryError as error:
+            db.session.rollback()
+            _show_delivery_error(form, error, _round_errors(form))
+        else:
+            db.session.commit()
+            flash(_("Tournée de livraison créée."), "success")
+            return redirect(url_for("admin.delivery_rounds"))
+    return render_template(
+        "admin/delivery_round_form.html", form=form, delivery_round=None, stops=[]
+    )
+
+
+@bp.route("/delivery-rounds/<int:round_id>/edit", methods=["GET", "POST"])
+def edit_delivery_round(round_id: int):
+    delivery_round = db.get_or_404(DeliveryRound, round_id)
+    form = _round_form()
+    if request.method == "GET":
+        cutoff_at = delivery.utc_to_hub_time(delivery_round.cutoff_at)
+        form.zone_id.data = delivery_round.zone_id
+        form.delivery_date.data = delivery_round.delivery_date
+        form.cutoff_day.data = cutoff_at.date()
+        form.cutoff_time.data = cutoff_at.time()
+        form.capacity_stops.data = delivery_round.capacity_stops
+        form.capacity_kg.data = grams_to_kilograms(delivery_round.capacity_grams)
+    if form.validate_on_submit():
+        errors = _round_errors(form)
+        errors[DeliveryErrorCode.CAPACITY_BELOW_BOOKED] = form.capacity_stops
+        try:
+            delivery.update_delivery_round(delivery_round=delivery_round, **_round_values(form))
+        except DeliveryError as error:
+            db.session.rollback()
+            _show_delivery_error(form, error, errors)
+        else:
+            db.session.commit()
+            flash(_("Tournée de livraison enregistrée."), "success")
+            return redirect(url_for("admin.delivery_rounds"))
+    return render_template(
+        "admin/delivery_round_form.html",
+        form=form,
+        delivery_round=delivery_round,
+        stops=delivery.list_round_stops(delivery_round=delivery_round),
+    )

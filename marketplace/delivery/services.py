@@ -19,7 +19,9 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import contains_eager
 
 from marketplace.accounts.models import Address
+from marketplace.core.pagination import Page, paginate
 from marketplace.extensions import db
+from marketplace.orders.models import Order
 from marketplace.vendors.models import Vendor
 
 from .errors import DeliveryError, DeliveryErrorCode
@@ -376,6 +378,52 @@ def _expire_cached(model: type, object_id: int) -> None:
 
 
 # --- Admin: the cooperative's schedule -------------------------------------------------------
+
+
+def list_pickup_slots(
+    *, now: datetime, past: bool = False, page: int = 1, per_page: int = 50
+) -> Page[PickupSlot]:
+    """Slots not yet over, soonest first; or the finished ones, latest first."""
+    query = select(PickupSlot)
+    if past:
+        query = query.where(PickupSlot.ends_at <= now).order_by(PickupSlot.starts_at.desc())
+    else:
+        query = query.where(PickupSlot.ends_at > now).order_by(PickupSlot.starts_at)
+    return paginate(db.session, query.order_by(PickupSlot.id), page=page, per_page=per_page)
+
+
+def list_delivery_zones() -> list[DeliveryZone]:
+    return list(db.session.scalars(select(DeliveryZone).order_by(DeliveryZone.name)))
+
+
+def list_delivery_rounds(
+    *, now: datetime, past: bool = False, page: int = 1, per_page: int = 50
+) -> Page[DeliveryRound]:
+    """Rounds from today on (Castres time), soonest first; or the past ones, latest first."""
+    today = utc_to_hub_time(now).date()
+    query = (
+        select(DeliveryRound).join(DeliveryRound.zone).options(contains_eager(DeliveryRound.zone))
+    )
+    if past:
+        query = query.where(DeliveryRound.delivery_date < today).order_by(
+            DeliveryRound.delivery_date.desc()
+        )
+    else:
+        query = query.where(DeliveryRound.delivery_date >= today).order_by(
+            DeliveryRound.delivery_date, DeliveryRound.cutoff_at
+        )
+    return paginate(db.session, query.order_by(DeliveryRound.id), page=page, per_page=per_page)
+
+
+def list_round_stops(*, delivery_round: DeliveryRound) -> list[tuple[RoundStop, str]]:
+    """The round's stops in route order, each with its Order number."""
+    rows = db.session.execute(
+        select(RoundStop, Order.number)
+        .join(Order, Order.id == RoundStop.order_id)
+        .where(RoundStop.round_id == delivery_round.id)
+        .order_by(RoundStop.position, RoundStop.id)
+    )
+    return [(stop, number) for stop, number in rows]
 
 
 def _check_schedule(starts_at: datetime, ends_at: datetime) -> None:
