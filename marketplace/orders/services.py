@@ -322,7 +322,7 @@ def _place(
     delivery: DeliveryChoice, checkout_key: str, review_digest: str, now: datetime, locale: str,
 ) -> Order:
     quote = quote_checkout(cart=cart, delivery=delivery, postcode=address.get("postcode"), now=now)
-    if not quote.breakdown.vendors:
+    if quote.summary.is_empty:
         raise OrderError(OrderErrorCode.EMPTY_CART, _("Votre panier est vide."))
     _refuse_flagged_lines(quote)
     if not compare_digest(quote.digest, review_digest or ""):
