@@ -5,6 +5,7 @@ from importlib import import_module
 
 from flask import Flask, render_template, request, session
 from flask_babel import get_locale, lazy_gettext
+from flask_wtf.csrf import CSRFError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import CONFIGS
@@ -127,6 +128,11 @@ def register_error_pages(app: Flask) -> None:
     @app.errorhandler(429)
     def too_many_requests(error):  # noqa: ANN001
         return render_template("errors/429.html"), 429
+
+    @app.errorhandler(CSRFError)
+    def csrf_refused(error):  # noqa: ANN001
+        # Mostly a form left open past its token's life: say so, in the visitor's language.
+        return render_template("errors/csrf.html"), 400
 
 
 def register_security_headers(app: Flask) -> None:
