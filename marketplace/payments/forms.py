@@ -1,8 +1,9 @@
-"""Forms of the dev gateway's pages: the test card, the 3-D Secure answer, onboarding."""
+"""Forms of the payment pages: the dev gateway's (test card, 3-D Secure answer, onboarding),
+the Stripe page, the Vendor's Connect page and the admin's refunds."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import StringField
-from wtforms.validators import DataRequired, Length, Regexp
+from wtforms import BooleanField, RadioField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 
 
 class CardForm(FlaskForm):
@@ -24,3 +25,47 @@ class AuthenticationForm(FlaskForm):
 
 class OnboardingForm(FlaskForm):
     """The simulated provider's onboarding: one button."""
+
+
+class PreparePaymentForm(FlaskForm):
+    """Stripe page: create the payment again when checkout could not reach the provider."""
+
+
+class ConnectAccountForm(FlaskForm):
+    """Vendor space: one button that opens the provider's onboarding."""
+
+
+class RefundForm(FlaskForm):
+    """Admin: refund part of a VendorOrder. Quantities per line come as `quantity-<line id>`."""
+
+    scope = RadioField(
+        _l("Que rembourser ?"),
+        choices=[
+            ("lines", _l("Des articles (quantités ci-dessous)")),
+            ("amount", _l("Un montant")),
+            ("all", _l("Tout ce qui reste sur cette partie")),
+        ],
+        default="lines",
+        validators=[InputRequired()],
+    )
+    amount = StringField(
+        _l("Montant (€)"),
+        validators=[Optional(), Regexp(r"^\s*\d{1,6}([.,]\d{1,2})?\s*$",
+                                       message=_l("Un montant en euros, par exemple 12,50."))],
+        render_kw={"inputmode": "decimal", "placeholder": "12,50"},
+    )
+    restock = BooleanField(_l("Remettre les articles en stock"))
+    reason = TextAreaField(_l("Motif (envoyé au client)"), validators=[Length(max=500)])
+
+
+class OrderRefundForm(FlaskForm):
+    """Admin: refund everything left on the Order."""
+
+    restock = BooleanField(_l("Remettre les articles en stock"))
+    reason = TextAreaField(_l("Motif (envoyé au client)"), validators=[Length(max=500)])
+
+
+def euros_to_cents(text: str) -> int:
+    """"12,50" or "12.5" -> 1250, exactly (no float on the way)."""
+    units, _sep, decimals = text.strip().replace(",", ".").partition(".")
+    return int(units or "0") * 100 + int((decimals + "00")[:2])

@@ -291,12 +291,15 @@ def reconcile_refunds(*, payment: Payment, now: datetime) -> int:
 
     Finds our rows by the provider's id, or by the `refund_id` we sent (a crash left the
     provider's id unsaved); a refund someone made directly at the provider is recorded too.
-    Then the Payment takes the provider's refunded state. Returns how many refunds changed.
+    The Payment takes the provider's state first. Returns how many refunds changed.
     """
     _lock_order_payment(payment.order)
     if payment.provider_ref is None:
         return 0
     gateway = get_gateway(payment.gateway)
+    # The payment's own state first: a refund event may come before the payment's success.
+    sync_payment(payment=payment, result=gateway.retrieve_payment(payment.provider_ref),
+                 actor_label="payment provider")
     changed = 0
     for result in gateway.list_refunds(payment.provider_ref):
         refund = _find_refund(payment, result)
@@ -310,8 +313,6 @@ def reconcile_refunds(*, payment: Payment, now: datetime) -> int:
             db.session.flush()
         if refund.status == RefundStatus.PENDING or result.status != refund.status:
             changed += apply_refund_result(refund=refund, result=result, now=now)
-    sync_payment(payment=payment, result=gateway.retrieve_payment(payment.provider_ref),
-                 actor_label="payment provider")
     return changed
 
 

@@ -1,6 +1,8 @@
 """Payment state machine, following the provider's PaymentIntent lifecycle."""
 from enum import StrEnum
 
+from flask_babel import lazy_gettext as _l
+
 from marketplace.core.states import StateMachine
 
 
@@ -88,3 +90,23 @@ class TransferStatus(StrEnum):
     PENDING = "pending"
     SUCCEEDED = "succeeded"
     FAILED = "failed"
+
+
+#: What admins read for each status.
+PAYMENT_STATUS_LABELS = {
+    PaymentStatus.CREATED: _l("En attente du client"),
+    PaymentStatus.REQUIRES_ACTION: _l("Confirmation 3-D Secure attendue"),
+    PaymentStatus.PROCESSING: _l("En cours de traitement"),
+    PaymentStatus.SUCCEEDED: _l("Payé"),
+    PaymentStatus.FAILED: _l("Refusé"),
+    PaymentStatus.CANCELLED: _l("Annulé"),
+    PaymentStatus.PARTIALLY_REFUNDED: _l("Remboursé en partie"),
+    PaymentStatus.REFUNDED: _l("Remboursé"),
+}
+
+REFUND_STATUS_LABELS = {
+    RefundStatus.PENDING: _l("En cours"),
+    RefundStatus.SUCCEEDED: _l("Effectué"),
+    RefundStatus.FAILED: _l("Échoué"),
+    RefundStatus.CANCELLED: _l("Annulé"),
+}

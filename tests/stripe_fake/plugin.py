@@ -25,13 +25,19 @@ WEBHOOK_SECRET = "whsec_test_lesateliers"
 class LocalStripe:
     base_url: str
 
-    def _call(self, method: str, path: str, **kwargs: object) -> requests.Response:
+    def _call(self, method: str, path: str, *, check: bool = True,
+              **kwargs: object) -> requests.Response:
         response = requests.request(
             method, self.base_url + path, timeout=10,
             headers={"Authorization": f"Bearer {SECRET_KEY}"}, **kwargs,
         )
-        response.raise_for_status()
+        if check:
+            response.raise_for_status()
         return response
+
+    def post(self, path: str, *, check: bool = True, **data: object) -> dict:
+        """Act as someone else would at Stripe (the customer's browser, the dashboard)."""
+        return self._call("POST", path, data=data, check=check).json()
 
     def reset(self) -> None:
         self._call("DELETE", "/_config/data")

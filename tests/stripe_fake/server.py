@@ -384,6 +384,9 @@ def main() -> None:
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", int(sys.argv[1]) if len(sys.argv) > 1 else 0))
+    # Listening before READY: a client that connects before the loop runs waits in the
+    # backlog instead of being refused.
+    sock.listen(128)
     port = sock.getsockname()[1]
     PUBLIC_BASE = f"http://127.0.0.1:{port}"
     install(S.app)
