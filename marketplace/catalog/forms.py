@@ -1,4 +1,4 @@
-"""The listing filter form: read from the query string, so every filtered page has a shareable URL."""
+"""The listing filter form, read from the query string: a filtered page has a shareable URL."""
 import re
 from collections.abc import Sequence
 from decimal import Decimal
@@ -43,8 +43,11 @@ class EuroAmountField(StringField):
                 self.cents = parse_euros_to_cents(raw)
             except ValueError:
                 raise ValueError(
-                    _l("« %(value)s » n'est pas un prix : écrivez un montant en euros, "
-                       "par exemple 12 ou 12,50.", value=raw[:20])
+                    _l(
+                        "« %(value)s » n'est pas un prix : écrivez un montant en euros, "
+                        "par exemple 12 ou 12,50.",
+                        value=raw[:20],
+                    )
                 ) from None
 
 
@@ -112,7 +115,11 @@ class ProductFilterForm(FlaskForm):
 
     @property
     def selected_category(self) -> Category | None:
-        return find_category(self.categories, self.category.data) if self._valid(self.category) else None
+        return (
+            find_category(self.categories, self.category.data)
+            if self._valid(self.category)
+            else None
+        )
 
     @property
     def offers_vendor_choice(self) -> bool:
@@ -127,7 +134,9 @@ class ProductFilterForm(FlaskForm):
     def selected_sort(self) -> ProductSort:
         return ProductSort(self.sort.data) if self._valid(self.sort) else self.sorts[0]
 
-    def to_filters(self, *, category: Category | None = None, vendor: Vendor | None = None) -> ProductFilters:
+    def to_filters(
+        self, *, category: Category | None = None, vendor: Vendor | None = None
+    ) -> ProductFilters:
         """The filters to apply: the valid fields, plus a Category or Vendor fixed by the URL."""
         category = category or self.selected_category
         vendor = vendor or (self.selected_vendor if self._valid(self.vendor) else None)

@@ -14,8 +14,20 @@ import re
 import sqlite3
 import unicodedata
 from dataclasses import dataclass
+from functools import reduce
 
-from sqlalchemy import ColumnElement, String, and_, case, event, func, literal_column, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    String,
+    and_,
+    case,
+    event,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+)
 from sqlalchemy.engine import Engine
 
 from marketplace.vendors.models import Vendor
@@ -24,6 +36,8 @@ from .models import Category, Product
 
 #: Longer queries are cut: nobody types more, and the rest would only slow the search down.
 MAX_QUERY_LENGTH = 100
+#: Words of a query that count towards ranking.
+MAX_RANKED_WORDS = 12
 
 _FRENCH_UNACCENT = literal_column("'french_unaccent'::regconfig")
 
@@ -60,7 +74,8 @@ SEARCH_DDL = (
     ) RETURNS tsvector AS $$
       SELECT
         setweight(to_tsvector('french_unaccent', coalesce(vendor_name, '')), 'A') ||
-        setweight(to_tsvector('french_unaccent', concat_ws(' ', vendor_tagline, vendor_town)), 'B') ||
+        setweight(to_tsvector('french_unaccent',
+          concat_ws(' ', vendor_tagline, vendor_town)), 'B') ||
         setweight(to_tsvector('french_unaccent', coalesce(vendor_story, '')), 'D')
     $$ LANGUAGE sql STABLE
     """,
@@ -181,17 +196,42 @@ def _folded(column: ColumnElement[str]) -> ColumnElement[str]:
     return func.fold(column, type_=String)
 
 
+def _words_in(column: ColumnElement[str], terms: list[str]) -> ColumnElement[int]:
+    """How many of the words appear in `column`: the SQLite stand-in for a ranking."""
+    found = [case((_folded(column).contains(term, autoescape=True), 1), else_=0) for term in terms]
+    return reduce(lambda left, right: left + right, found, literal(0))
+
+
+def _postgresql_match(
+    vector: ColumnElement, query: SearchQuery
+) -> tuple[ColumnElement[bool], ColumnElement]:
+    """Match with the whole query (quotes, OR, -word allowed); rank word by word.
+
+    ts_rank of an AND query scores how close the words sit in the document, which is noise
+    here (a document glued from name, Vendor and description); ranked as an OR of its words,
+    each match counts by the weight of where it was found, so a word in the name wins.
+    """
+    words = re.findall(r"\w+", query.text)[:MAX_RANKED_WORDS]
+    any_word = reduce(
+        lambda left, right: left.op("||")(right),
+        [func.plainto_tsquery(_FRENCH_UNACCENT, word) for word in words],
+    )
+    matches = vector.op("@@")(func.websearch_to_tsquery(_FRENCH_UNACCENT, query.text))
+    return matches, func.ts_rank(vector, any_word)
+
+
 def product_match(query: SearchQuery, dialect: str) -> tuple[ColumnElement[bool], ColumnElement]:
     """WHERE clause and relevance (higher is better) for Products matching `query`."""
     if dialect == "postgresql":
-        tsquery = func.websearch_to_tsquery(_FRENCH_UNACCENT, query.text)
-        return Product.search_vector.op("@@")(tsquery), func.ts_rank(Product.search_vector, tsquery)
+        return _postgresql_match(Product.search_vector, query)
     terms = _sqlite_terms(query)
     clauses = []
     for term in terms:
         vendor_ids = select(Vendor.id).where(
-            or_(_folded(Vendor.name).contains(term, autoescape=True),
-                _folded(Vendor.town).contains(term, autoescape=True))
+            or_(
+                _folded(Vendor.name).contains(term, autoescape=True),
+                _folded(Vendor.town).contains(term, autoescape=True),
+            )
         )
         category_ids = select(Category.id).where(
             _folded(Category.name).contains(term, autoescape=True)
@@ -205,15 +245,13 @@ def product_match(query: SearchQuery, dialect: str) -> tuple[ColumnElement[bool]
                 Product.category_id.in_(category_ids),
             )
         )
-    in_name = and_(*[_folded(Product.name).contains(term, autoescape=True) for term in terms])
-    return and_(*clauses), case((in_name, 1), else_=0)
+    return and_(*clauses), _words_in(Product.name, terms)
 
 
 def vendor_match(query: SearchQuery, dialect: str) -> tuple[ColumnElement[bool], ColumnElement]:
     """WHERE clause and relevance (higher is better) for Vendors matching `query`."""
     if dialect == "postgresql":
-        tsquery = func.websearch_to_tsquery(_FRENCH_UNACCENT, query.text)
-        return Vendor.search_vector.op("@@")(tsquery), func.ts_rank(Vendor.search_vector, tsquery)
+        return _postgresql_match(Vendor.search_vector, query)
     terms = _sqlite_terms(query)
     clauses = [
         or_(
@@ -223,5 +261,4 @@ def vendor_match(query: SearchQuery, dialect: str) -> tuple[ColumnElement[bool],
         )
         for term in terms
     ]
-    in_name = and_(*[_folded(Vendor.name).contains(term, autoescape=True) for term in terms])
-    return and_(*clauses), case((in_name, 1), else_=0)
+    return and_(*clauses), _words_in(Vendor.name, terms)

@@ -54,7 +54,7 @@ class SearchResults:
 
 
 def _card_options() -> tuple:
-    """What a product card shows: Vendor (already joined), Variants for price and stock, pictures."""
+    """What a product card shows: its Vendor (already joined), Variants and pictures."""
     return (
         contains_eager(Product.vendor),
         selectinload(Product.variants),
@@ -117,7 +117,9 @@ def search_catalog(
 ) -> SearchResults:
     """Products (paginated, filtered) and Vendors matching what the visitor typed."""
     if query.is_empty:
-        return SearchResults(products=Page(items=(), number=1, per_page=per_page, total=0), vendors=())
+        return SearchResults(
+            products=Page(items=(), number=1, per_page=per_page, total=0), vendors=()
+        )
     dialect = db.session.get_bind().dialect.name
     matches, relevance = product_match(query, dialect)
     statement = _apply_filters(public_products_statement().where(matches), filters)

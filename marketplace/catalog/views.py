@@ -126,9 +126,7 @@ def product_detail(slug: str):
 def search():
     query = normalize_query(request.args.get("q"))
     categories = services.list_categories()
-    form = ProductFilterForm(
-        request.args, categories=categories, vendors=None, sorts=SEARCH_SORTS
-    )
+    form = ProductFilterForm(request.args, categories=categories, vendors=None, sorts=SEARCH_SORTS)
     form.validate()
     results = services.search_catalog(
         query=query,

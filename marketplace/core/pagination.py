@@ -72,10 +72,12 @@ class Page(Generic[T]):
 
 def parse_page_number(raw: str | None) -> int:
     """A page number from a query string; anything that is not a sensible number means page 1."""
-    if raw is None or not raw.strip().isdigit() or not raw.strip().isascii():
+    text = (raw or "").strip()
+    if not (text.isascii() and text.isdigit()):
         return 1
-    number = int(raw.strip())
-    return min(max(number, 1), MAX_PAGE_NUMBER)
+    if len(text) > len(str(MAX_PAGE_NUMBER)):  # also spares int() a 5,000-digit string
+        return MAX_PAGE_NUMBER
+    return min(max(int(text), 1), MAX_PAGE_NUMBER)
 
 
 def paginate(session: Session, statement: Select[Any], *, page: int, per_page: int) -> Page[Any]:
@@ -91,4 +93,6 @@ def paginate(session: Session, statement: Select[Any], *, page: int, per_page: i
     if page > page_count:
         requested, page = page, page_count
     items = session.scalars(statement.limit(per_page).offset((page - 1) * per_page)).unique().all()
-    return Page(items=items, number=page, per_page=per_page, total=total, requested_number=requested)
+    return Page(
+        items=items, number=page, per_page=per_page, total=total, requested_number=requested
+    )

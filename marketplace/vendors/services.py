@@ -42,6 +42,9 @@ def search_vendors(*, query: SearchQuery, limit: int) -> Sequence[Vendor]:
         return ()
     matches, relevance = vendor_match(query, db.session.get_bind().dialect.name)
     statement = (
-        public_vendors_statement().where(matches).order_by(relevance.desc(), Vendor.name).limit(limit)
+        public_vendors_statement()
+        .where(matches)
+        .order_by(relevance.desc(), Vendor.name)
+        .limit(limit)
     )
     return db.session.scalars(statement).all()

@@ -32,7 +32,9 @@ def vendor_list():
     if kind not in tuple(VendorKind):
         kind = None
     vendors = list_public_vendors(kind=kind)
-    return render_template("vendors/index.html", vendors=vendors, kind=kind, kinds=tuple(VendorKind))
+    return render_template(
+        "vendors/index.html", vendors=vendors, kind=kind, kinds=tuple(VendorKind)
+    )
 
 
 @bp.get("/vendors/<slug>")

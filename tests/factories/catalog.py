@@ -3,7 +3,7 @@ from datetime import UTC, datetime
 
 import factory
 
-from marketplace.catalog.models import Category, Product, ProductStatus, Variant
+from marketplace.catalog.models import Category, Product, ProductImage, ProductStatus, Variant
 
 from .base import ModelFactory
 from .vendors import VendorFactory
@@ -46,3 +46,28 @@ class VariantFactory(ModelFactory):
     price_cents = 4500
     stock = 10
     weight_grams = 250
+
+
+class ProductImageFactory(ModelFactory):
+    class Meta:
+        model = ProductImage
+
+    product = factory.SubFactory(ProductFactory)
+    path = factory.Sequence(lambda n: f"products/photo-{n}.jpg")
+    alt = ""
+    width = 800
+    height = 800
+
+
+def make_product_for_sale(*, prices=(4500,), stocks=None, images=1, **product_fields) -> Product:
+    """A public Product with its Variants (one per price) and pictures, its from-price kept."""
+    stocks = stocks or [10] * len(prices)
+    product = ProductFactory(from_price_cents=min(prices), **product_fields)
+    for position, (price, stock) in enumerate(zip(prices, stocks, strict=True)):
+        VariantFactory(
+            product=product, price_cents=price, stock=stock, position=position,
+            size=("S", "M", "L", "XL", "XXL")[position % 5] if len(prices) > 1 else "",
+        )
+    for position in range(images):
+        ProductImageFactory(product=product, position=position)
+    return product

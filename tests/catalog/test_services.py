@@ -1,0 +1,190 @@
+"""Catalogue services: what is public, filters, sorts, pages, the from-price."""
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from marketplace.catalog.models import ProductStatus, StockState
+from marketplace.catalog.services import (
+    ProductFilters,
+    ProductSort,
+    category_family_ids,
+    get_public_product,
+    list_categories,
+    list_new_arrivals,
+    list_other_products_of_vendor,
+    list_products,
+    refresh_from_price,
+)
+from marketplace.vendors.models import VendorKind, VendorStatus
+from tests.factories.catalog import CategoryFactory, VariantFactory, make_product_for_sale
+from tests.factories.vendors import VendorFactory
+
+
+def _names(page):
+    return [product.name for product in page.items]
+
+
+def _list(**filters):
+    return list_products(filters=ProductFilters(**filters), page=1, per_page=50)
+
+
+def test_only_active_products_of_approved_vendors_are_listed(db_session):
+    shown = make_product_for_sale(name="Pull marin")
+    make_product_for_sale(name="Brouillon", status=ProductStatus.DRAFT)
+    make_product_for_sale(name="Archivé", status=ProductStatus.ARCHIVED)
+    make_product_for_sale(
+        name="Vendeur suspendu", vendor=VendorFactory(status=VendorStatus.SUSPENDED)
+    )
+    make_product_for_sale(
+        name="Vendeur en attente", vendor=VendorFactory(status=VendorStatus.APPLIED)
+    )
+
+    assert _names(_list()) == [shown.name]
+
+
+def test_public_product_lookup_hides_draft_archived_and_suspended(db_session):
+    make_product_for_sale(slug="en-vente")
+    make_product_for_sale(slug="brouillon", status=ProductStatus.DRAFT)
+    make_product_for_sale(slug="archive", status=ProductStatus.ARCHIVED)
+    make_product_for_sale(slug="suspendu", vendor=VendorFactory(status=VendorStatus.SUSPENDED))
+
+    assert get_public_product(slug="en-vente").slug == "en-vente"
+    for slug in ("brouillon", "archive", "suspendu", "inconnu"):
+        assert get_public_product(slug=slug) is None
+
+
+def test_category_filter_includes_the_categories_below(db_session):
+    textile = CategoryFactory(name="Textile")
+    knitwear = CategoryFactory(name="Tricots", parent=textile)
+    socks = CategoryFactory(name="Chaussettes", parent=knitwear)
+    food = CategoryFactory(name="Épicerie")
+    make_product_for_sale(name="Pull", category=knitwear)
+    make_product_for_sale(name="Chaussettes", category=socks)
+    make_product_for_sale(name="Miel", category=food)
+
+    family = category_family_ids(textile, list_categories())
+    assert sorted(_names(_list(category_ids=family))) == ["Chaussettes", "Pull"]
+    assert _names(_list(category_ids=category_family_ids(socks, list_categories()))) == [
+        "Chaussettes"
+    ]
+
+
+def test_vendor_and_vendor_kind_filters(db_session):
+    workshop = VendorFactory(kind=VendorKind.TEXTILE_WORKSHOP)
+    farm = VendorFactory(kind=VendorKind.PRODUCER)
+    make_product_for_sale(name="Écharpe", vendor=workshop)
+    make_product_for_sale(name="Tomme", vendor=farm)
+
+    assert _names(_list(vendor_id=farm.id)) == ["Tomme"]
+    assert _names(_list(vendor_kind=VendorKind.TEXTILE_WORKSHOP)) == ["Écharpe"]
+    assert _names(_list(vendor_kind=VendorKind.FOOD_MAKER)) == []
+
+
+def test_price_range_matches_any_active_variant_within_bounds(db_session):
+    make_product_for_sale(name="Chaussettes", prices=(1250, 5000))
+    make_product_for_sale(name="Pull", prices=(9000,))
+    cheap_inactive = make_product_for_sale(name="Bonnet", prices=(2000,))
+    VariantFactory(product=cheap_inactive, price_cents=800, active=False)
+
+    assert sorted(_names(_list(min_price_cents=4000))) == ["Chaussettes", "Pull"]
+    assert sorted(_names(_list(max_price_cents=1250))) == ["Chaussettes"]
+    assert _names(_list(min_price_cents=3000, max_price_cents=6000)) == ["Chaussettes"]
+    assert _names(_list(min_price_cents=9001)) == []
+
+
+def test_in_stock_only_leaves_out_sold_out_products(db_session):
+    make_product_for_sale(name="Dernier pot", stocks=[1])
+    make_product_for_sale(name="Épuisé", prices=(1000, 2000), stocks=[0, 0])
+    hidden_stock = make_product_for_sale(name="Stock inactif", stocks=[0])
+    VariantFactory(product=hidden_stock, stock=5, active=False)
+
+    assert _names(_list(in_stock_only=True)) == ["Dernier pot"]
+    assert len(_list().items) == 3
+
+
+def test_filters_combine(db_session):
+    farm = VendorFactory(kind=VendorKind.PRODUCER)
+    cheese = CategoryFactory(name="Fromages")
+    make_product_for_sale(name="Pélardon", vendor=farm, category=cheese, prices=(650,))
+    make_product_for_sale(
+        name="Tomme épuisée", vendor=farm, category=cheese, prices=(900,), stocks=[0]
+    )
+    make_product_for_sale(name="Tomme chère", vendor=farm, category=cheese, prices=(3200,))
+    make_product_for_sale(name="Pull", category=cheese, prices=(700,))
+
+    page = _list(
+        category_ids=(cheese.id,),
+        vendor_kind=VendorKind.PRODUCER,
+        max_price_cents=1000,
+        in_stock_only=True,
+    )
+    assert _names(page) == ["Pélardon"]
+
+
+def test_sorts_by_newest_and_by_price_both_ways(db_session):
+    now = datetime.now(UTC)
+    make_product_for_sale(name="Ancien", prices=(2000,), published_at=now - timedelta(days=9))
+    make_product_for_sale(name="Récent", prices=(3000,), published_at=now - timedelta(days=1))
+    make_product_for_sale(name="Moyen", prices=(1000,), published_at=now - timedelta(days=4))
+
+    assert _names(_list(sort=ProductSort.NEWEST)) == ["Récent", "Moyen", "Ancien"]
+    assert _names(_list(sort=ProductSort.PRICE_ASC)) == ["Moyen", "Ancien", "Récent"]
+    assert _names(_list(sort=ProductSort.PRICE_DESC)) == ["Récent", "Ancien", "Moyen"]
+
+
+def test_pages_split_the_listing_and_a_page_past_the_end_gives_the_last(db_session):
+    for number in range(7):
+        make_product_for_sale(name=f"Produit {number}")
+
+    first = list_products(filters=ProductFilters(), page=1, per_page=3)
+    last = list_products(filters=ProductFilters(), page=3, per_page=3)
+    beyond = list_products(filters=ProductFilters(), page=99, per_page=3)
+
+    assert (first.total, first.page_count, len(first.items)) == (7, 3, 3)
+    assert len(last.items) == 1 and not last.has_next
+    assert beyond.number == 3 and beyond.requested_number == 99
+    assert [p.id for p in beyond.items] == [p.id for p in last.items]
+    seen = {
+        p.id
+        for n in (1, 2, 3)
+        for p in list_products(filters=ProductFilters(), page=n, per_page=3).items
+    }
+    assert len(seen) == 7
+
+
+def test_new_arrivals_and_other_goods_of_the_vendor(db_session):
+    now = datetime.now(UTC)
+    vendor = VendorFactory()
+    shown = make_product_for_sale(vendor=vendor, published_at=now)
+    older = make_product_for_sale(vendor=vendor, published_at=now - timedelta(days=2))
+    make_product_for_sale(vendor=vendor, status=ProductStatus.DRAFT)
+    elsewhere = make_product_for_sale(published_at=now - timedelta(days=1))
+
+    assert [p.id for p in list_new_arrivals(limit=2)] == [shown.id, elsewhere.id]
+    assert [p.id for p in list_other_products_of_vendor(product=shown, limit=4)] == [older.id]
+
+
+def test_refresh_from_price_takes_the_cheapest_active_variant(db_session):
+    product = make_product_for_sale(prices=(4500, 3900))
+    VariantFactory(product=product, price_cents=1000, active=False)
+    product.from_price_cents = 0
+
+    refresh_from_price(product=product)
+
+    assert product.from_price_cents == 3900
+
+
+@pytest.mark.parametrize(
+    ("stocks", "state", "available"),
+    [
+        ([10, 0], StockState.IN_STOCK, 10),
+        ([2, 0], StockState.LOW, 2),
+        ([1, 1], StockState.LOW, 2),
+        ([0, 0], StockState.SOLD_OUT, 0),
+    ],
+)
+def test_stock_state_of_a_product_follows_its_active_variants(db_session, stocks, state, available):
+    product = make_product_for_sale(prices=(1000, 1200), stocks=stocks)
+
+    assert product.stock_state == state
+    assert product.available_stock == available

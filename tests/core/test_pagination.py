@@ -1,0 +1,45 @@
+"""The pager: page numbers from query strings, the window of links, counts."""
+import pytest
+
+from marketplace.core.pagination import MAX_PAGE_NUMBER, Page, parse_page_number
+
+
+@pytest.mark.parametrize(
+    ("raw", "number"),
+    [
+        (None, 1),
+        ("", 1),
+        ("3", 3),
+        (" 4 ", 4),
+        ("0", 1),
+        ("-2", 1),
+        ("abc", 1),
+        ("2.5", 1),
+        ("١٢", 1),
+        ("99999", MAX_PAGE_NUMBER),
+        ("9" * 5000, MAX_PAGE_NUMBER),
+    ],
+)
+def test_page_number_from_a_query_string_never_fails(raw, number):
+    assert parse_page_number(raw) == number
+
+
+def _page(number, total, per_page=10):
+    return Page(
+        items=list(range(min(per_page, total))), number=number, per_page=per_page, total=total
+    )
+
+
+def test_window_shows_first_last_and_neighbours_with_gaps():
+    assert list(_page(10, 200).window()) == [1, None, 8, 9, 10, 11, 12, None, 20]
+    assert list(_page(1, 200).window()) == [1, 2, 3, None, 20]
+    assert list(_page(2, 40).window()) == [1, 2, 3, 4]
+
+
+def test_page_count_and_positions():
+    page = Page(items=[1, 2, 3], number=3, per_page=10, total=23)
+    assert page.page_count == 3
+    assert (page.first_index, page.last_index) == (21, 23)
+    assert page.has_previous and not page.has_next
+    empty = Page(items=[], number=1, per_page=10, total=0)
+    assert empty.page_count == 1 and empty.first_index == 0 and not empty.has_next
