@@ -675,3 +675,31 @@ def test_address_changes_are_never_made_by_a_get(client, login_as, path):
     address = AddressFactory(user=user)
 
     assert client.get(path.format(id=address.id)).status_code == 405
+
+
+# Navigation
+
+
+def test_anonymous_visitors_see_login_and_sign_up_links(client):
+    body = page(client.get("/"))
+
+    assert 'href="/login"' in body
+    assert 'href="/register"' in body
+    assert "Mon compte" not in body
+
+
+def test_the_login_link_brings_the_visitor_back_to_the_page_they_were_on(client):
+    body = page(client.get("/account/password", follow_redirects=True))
+
+    assert 'href="/login"' in body  # on an accounts page, no pointless round trip
+    assert 'href="/login?next=/search"' in page(client.get("/search?q=miel"))
+
+
+def test_logged_in_visitors_see_their_account_and_a_logout_button(client, login_as):
+    login_as(UserFactory())
+
+    body = page(client.get("/"))
+
+    assert 'href="/account"' in body
+    assert '<form method="post" action="/logout">' in body
+    assert 'href="/register"' not in body
