@@ -2,26 +2,25 @@
 
 import random
 import re
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from slugify import slugify
 from sqlalchemy import func, select
-from werkzeug.security import generate_password_hash
 
 from marketplace.accounts.models import Address, Role, User
+from marketplace.accounts.services import hash_password
 from marketplace.catalog.models import Category, Product, ProductImage, ProductStatus, Variant
 from marketplace.core.models import utcnow
 from marketplace.delivery.models import DeliveryRound, DeliveryZone, PickupSlot
+from marketplace.delivery.services import hub_time_to_utc, utc_to_hub_time
 from marketplace.extensions import db
 from marketplace.vendors.models import Vendor, VendorMember, VendorStatus
 
 from . import data
 from .pictures import draw_detail_picture, draw_product_picture, draw_vendor_logo, save_picture
 
-PARIS = ZoneInfo("Europe/Paris")
 #: Products go online over this many days before the seed, so "new" sorts mean something.
 PUBLISHED_OVER_DAYS = 180
 TEXTILE_CLOTHS_WITH_DETAIL = {"knit", "weave", "linen", "tartan"}
@@ -266,7 +265,7 @@ def create_demo_accounts(*, vendor: Vendor) -> None:
             continue
         user = User(
             email=account.email,
-            password_hash=generate_password_hash(account.password),
+            password_hash=hash_password(account.password),
             full_name=account.full_name,
             role=account.role,
             locale="fr",
@@ -283,16 +282,16 @@ def create_delivery_schedule(*, now: datetime) -> None:
 
     Times are Paris wall-clock times (the hub's opening hours, the noon cut-off) stored in UTC.
     """
-    today = now.astimezone(PARIS).date()
+    today = utc_to_hub_time(now).date()
     days = [today + timedelta(days=offset) for offset in range(15)]
     for day in days[:14]:
         for hours in data.PICKUP_HOURS:
-            starts_at = paris_time(day, hours.start_hour)
+            starts_at = hub_time_to_utc(day, time(hours.start_hour))
             if day.weekday() == hours.weekday and starts_at > now:
                 db.session.add(
                     PickupSlot(
                         starts_at=starts_at,
-                        ends_at=paris_time(day, hours.end_hour),
+                        ends_at=hub_time_to_utc(day, time(hours.end_hour)),
                         capacity=data.PICKUP_CAPACITY,
                         fee_cents=data.PICKUP_FEE_CENTS,
                     )
@@ -303,7 +302,7 @@ def create_delivery_schedule(*, now: datetime) -> None:
         )
         db.session.add(zone)
         for day in days[1:]:
-            cutoff_at = paris_time(day - timedelta(days=1), data.ROUND_CUTOFF_HOUR)
+            cutoff_at = hub_time_to_utc(day - timedelta(days=1), time(data.ROUND_CUTOFF_HOUR))
             if day.weekday() in spec.round_weekdays and cutoff_at > now:
                 zone.rounds.append(
                     DeliveryRound(
@@ -313,7 +312,3 @@ def create_delivery_schedule(*, now: datetime) -> None:
                         capacity_grams=data.ROUND_CAPACITY_GRAMS,
                     )
                 )
-
-
-def paris_time(day: date, hour: int) -> datetime:
-    return datetime.combine(day, time(hour), PARIS).astimezone(UTC)
