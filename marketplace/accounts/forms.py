@@ -68,7 +68,13 @@ class RegistrationForm(FlaskForm):
 
 
 class LoginForm(FlaskForm):
-    email = _email_field(_l("Adresse email"))
+    # No format check at login: it only has to match an account, and the strict validator
+    # refuses reserved domains such as the demo hub's @lesateliers.test accounts.
+    email = EmailField(
+        _l("Adresse email"),
+        validators=[DataRequired(REQUIRED), Length(max=254)],
+        render_kw={"autocomplete": "email"},
+    )
     password = PasswordField(
         _l("Mot de passe"),
         validators=[DataRequired(REQUIRED)],
