@@ -3,6 +3,7 @@ from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
+    Response,
     abort,
     current_app,
     flash,
@@ -115,9 +116,16 @@ def register():
     return render_template("accounts/register.html", form=form)
 
 
+def _login_failed(response: Response) -> bool:
+    """Only failed attempts count: customers at the hub's counter share one IP address."""
+    return response.status_code != 302
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_rate_limit, methods=["POST"])
-@limiter.limit(_login_rate_limit, key_func=_submitted_email, methods=["POST"])
+@limiter.limit(_login_rate_limit, methods=["POST"], deduct_when=_login_failed)
+@limiter.limit(
+    _login_rate_limit, key_func=_submitted_email, methods=["POST"], deduct_when=_login_failed
+)
 def login():
     next_url = safe_next_url(request.values.get("next"))
     if current_user.is_authenticated:

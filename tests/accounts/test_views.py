@@ -1,5 +1,6 @@
 """Accounts pages through the test client: sign-up, login, logout, reset, account, addresses."""
 import html
+from datetime import UTC, datetime
 
 import pytest
 from flask_login import user_logged_in
@@ -287,6 +288,16 @@ def test_login_attempts_are_limited_per_email_across_ips(client):
     assert response.status_code == 429
 
 
+def test_successful_logins_do_not_use_up_the_limit(client):
+    """Customers at the hub's shop share one IP address: only failures count."""
+    UserFactory(email="lea@example.fr")
+    for _ in range(12):
+        assert log_in(client, "lea@example.fr").status_code == 302
+        client.post("/logout")
+
+    assert log_in(client, "lea@example.fr").status_code == 302
+
+
 def test_showing_the_login_page_is_not_rate_limited(client):
     for _ in range(15):
         assert client.get("/login").status_code == 200
@@ -333,7 +344,10 @@ def test_logout_keeps_the_chosen_language_only(client, login_as):
 def test_a_remember_me_cookie_dies_with_the_session_version(app, client):
     user = UserFactory(email="lea@example.fr")
     log_in(client, "lea@example.fr", remember="y")
-    assert client.get_cookie("remember_token") is not None
+    remember = client.get_cookie("remember_token")
+    assert remember is not None
+    assert remember.http_only and remember.same_site == "Lax"
+    assert 29 <= (remember.expires - datetime.now(UTC)).days <= 30
     with client.session_transaction() as session:
         session.clear()  # the browser was closed: only the remember-me cookie is left
     assert is_logged_in(client)
