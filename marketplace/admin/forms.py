@@ -35,7 +35,11 @@ def kilograms_to_grams(kilograms: Decimal) -> int:
 
 
 def grams_to_kilograms(grams: int) -> Decimal:
-    return (Decimal(grams) / 1000).normalize()
+    """12500 -> 12.5 and 400000 -> 400 (never 4E+2, which a form field would show)."""
+    kilograms = Decimal(grams) / 1000
+    if kilograms == kilograms.to_integral_value():
+        return kilograms.quantize(Decimal("1"))
+    return kilograms.normalize()
 
 
 class FrenchDecimalField(DecimalField):

@@ -276,6 +276,7 @@ def test_round_edit_shows_bookings_and_protects_them(client, admin):
     form = page_text(client.get(f"/admin/delivery-rounds/{delivery_round.id}/edit"))
     assert "Déjà réservé : 1 arrêts, 12,5 kg." in form
     assert "LA-2026-000042" in form
+    assert 'name="capacity_kg" required step="0.1" type="number" value="50"' in form
 
     cutoff = delivery_round.cutoff_at.astimezone(UTC)
     data = round_data(

@@ -51,9 +51,10 @@ def test_product_page_form_adds_to_cart_and_comes_back_with_a_message(client):
     assert 'action="/cart/add"' in product_page
     assert "Ajouter au panier" in product_page
 
-    response = add(client, variant, 2, next_url=f"/products/{slug}#purchase")
+    assert f'name="next" value="/products/{slug}"' in product_page
+    response = add(client, variant, 2, next_url=f"/products/{slug}")
     assert response.status_code == 302
-    assert response.headers["Location"] == f"/products/{slug}#purchase"
+    assert response.headers["Location"] == f"/products/{slug}"
     assert client.get_cookie(CART_COOKIE) is not None
 
     page = page_text(client.get(f"/products/{slug}"))
