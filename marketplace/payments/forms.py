@@ -3,6 +3,7 @@ the Stripe page, the Vendor's Connect page and the admin's refunds."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 
 
@@ -41,9 +42,9 @@ class RefundForm(FlaskForm):
     scope = RadioField(
         _l("Que rembourser ?"),
         choices=[
-            ("lines", _l("Des articles (quantités ci-dessous)")),
-            ("amount", _l("Un montant")),
-            ("all", _l("Tout ce qui reste sur cette partie")),
+            SelectChoice("lines", _l("Des articles (quantités ci-dessous)")),
+            SelectChoice("amount", _l("Un montant")),
+            SelectChoice("all", _l("Tout ce qui reste sur cette partie")),
         ],
         default="lines",
         validators=[InputRequired()],

@@ -11,6 +11,7 @@ from typing import Any
 
 import stripe
 from flask import Flask
+from flask_babel import lazy_gettext as _l
 
 from .gateway import (
     AccountResult,
@@ -34,6 +35,23 @@ _INTENT_STATUS = {
     "requires_capture": PaymentStatus.PROCESSING,
     "succeeded": PaymentStatus.SUCCEEDED,
     "canceled": PaymentStatus.CANCELLED,
+}
+
+#: What the customer reads when a payment fails, by Stripe's `decline_code` or `code`;
+#: Stripe's own message (English) is kept for anything else.
+_DECLINE_MESSAGES = {
+    "card_declined": _l("Votre carte a été refusée."),
+    "generic_decline": _l("Votre carte a été refusée."),
+    "insufficient_funds": _l("Votre carte a été refusée : provision insuffisante."),
+    "lost_card": _l("Votre carte a été refusée."),
+    "stolen_card": _l("Votre carte a été refusée."),
+    "expired_card": _l("Votre carte a expiré."),
+    "incorrect_cvc": _l("Le cryptogramme de votre carte est incorrect."),
+    "incorrect_number": _l("Le numéro de carte est incorrect."),
+    "processing_error": _l("Une erreur est survenue pendant le paiement : réessayez."),
+    "payment_intent_authentication_failure": _l(
+        "La confirmation 3-D Secure n'a pas abouti : le paiement n'a pas été fait."
+    ),
 }
 
 _REFUND_STATUS = {
@@ -292,10 +310,17 @@ def _intent_result(data: dict) -> IntentResult:
         status=str(status),
         amount_cents=data["amount"],
         client_secret=data.get("client_secret"),
-        failure_message=(error.get("message") or "") if status == PaymentStatus.FAILED else "",
+        failure_message=_decline_message(error) if status == PaymentStatus.FAILED else "",
         amount_refunded_cents=refunded or 0,
         charge_ref=_ref(charge),
     )
+
+
+def _decline_message(error: Mapping) -> str:
+    for code in (error.get("decline_code"), error.get("code")):
+        if code in _DECLINE_MESSAGES:
+            return str(_DECLINE_MESSAGES[code])
+    return error.get("message") or ""
 
 
 def _refund_result(data: dict) -> RefundResult:

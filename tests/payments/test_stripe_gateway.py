@@ -68,7 +68,7 @@ def test_declined_card_is_an_answer_with_a_message_and_another_card_can_pay(stri
         intent.provider_ref, payment_method="pm_card_visa_chargeDeclined"
     )
     assert declined.status == "failed"
-    assert "declined" in declined.failure_message
+    assert declined.failure_message == "Votre carte a été refusée."
 
     retried = stripe_gateway.confirm_payment(intent.provider_ref, payment_method="pm_card_visa")
     assert retried.status == "succeeded"
@@ -98,7 +98,7 @@ def test_failed_three_d_secure_leaves_the_payment_failed(stripe_gateway, localst
     )
     result = stripe_gateway.retrieve_payment(intent.provider_ref)
     assert result.status == "failed"
-    assert "authentication" in result.failure_message
+    assert "3-D Secure" in result.failure_message
 
 
 def test_cancel_is_idempotent(stripe_gateway):
