@@ -57,7 +57,7 @@ def home():
     categories = services.list_categories()
     return render_template(
         "catalog/home.html",
-        categories=services.top_level_categories(categories),
+        categories=categories,
         featured_vendors=list_featured_vendors(limit=HOME_FEATURED_VENDORS),
         new_arrivals=services.list_new_arrivals(limit=HOME_NEW_ARRIVALS),
     )
