@@ -80,8 +80,7 @@ def _after_attempt(order, result) -> object:  # noqa: ANN001
         return redirect(order_url(order, "confirmation"))
     if result.status == PaymentStatus.REQUIRES_ACTION:
         return redirect(_with_token(order, "payments.authenticate"))
-    if result.failure_message:
-        flash(result.failure_message, "error")
+    # A decline is shown by the payment page itself, from the Payment's failure message.
     return redirect(order_url(order, "pay"))
 
 
