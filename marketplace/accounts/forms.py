@@ -38,6 +38,16 @@ def _email_field(label: object) -> EmailField:
     )
 
 
+def _account_email_field(label: object) -> EmailField:
+    """An email that only has to match an existing account, so no format check: the strict
+    validator refuses reserved domains such as the demo hub's @lesateliers.test accounts."""
+    return EmailField(
+        label,
+        validators=[DataRequired(REQUIRED), Length(max=254)],
+        render_kw={"autocomplete": "email"},
+    )
+
+
 def _new_password_fields() -> tuple[PasswordField, PasswordField]:
     password = PasswordField(
         _l("Mot de passe"),
@@ -68,13 +78,7 @@ class RegistrationForm(FlaskForm):
 
 
 class LoginForm(FlaskForm):
-    # No format check at login: it only has to match an account, and the strict validator
-    # refuses reserved domains such as the demo hub's @lesateliers.test accounts.
-    email = EmailField(
-        _l("Adresse email"),
-        validators=[DataRequired(REQUIRED), Length(max=254)],
-        render_kw={"autocomplete": "email"},
-    )
+    email = _account_email_field(_l("Adresse email"))
     password = PasswordField(
         _l("Mot de passe"),
         validators=[DataRequired(REQUIRED)],
@@ -85,7 +89,7 @@ class LoginForm(FlaskForm):
 
 
 class ForgotPasswordForm(FlaskForm):
-    email = _email_field(_l("Adresse email de votre compte"))
+    email = _account_email_field(_l("Adresse email de votre compte"))
 
 
 class ResetPasswordForm(FlaskForm):

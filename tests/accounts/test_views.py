@@ -717,3 +717,14 @@ def test_logged_in_visitors_see_their_account_and_a_logout_button(client, login_
     assert 'href="/account"' in body
     assert '<form method="post" action="/logout">' in body
     assert 'href="/register"' not in body
+
+
+def test_demo_accounts_on_a_reserved_domain_can_log_in_and_reset(client, mailbox):
+    """The demo hub's accounts use @lesateliers.test, which strict email validation refuses."""
+    UserFactory(email="client@lesateliers.test")
+
+    assert log_in(client, "client@lesateliers.test").status_code == 302
+    client.post("/logout")
+    client.post("/password/forgot", data={"email": "client@lesateliers.test"})
+
+    assert len(mailbox.messages(to="client@lesateliers.test")) == 1
