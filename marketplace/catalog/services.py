@@ -142,11 +142,12 @@ def get_public_product(*, slug: str) -> Product | None:
         .options(
             contains_eager(Product.vendor),
             joinedload(Product.category).joinedload(Category.parent),
-            selectinload(Product.variants),
-            selectinload(Product.images),
+            # One product: joining its few Variants and pictures costs less than two queries.
+            joinedload(Product.variants),
+            joinedload(Product.images),
         )
     )
-    return db.session.scalars(statement).first()
+    return db.session.scalars(statement).unique().first()
 
 
 def list_other_products_of_vendor(*, product: Product, limit: int) -> Sequence[Product]:

@@ -81,18 +81,23 @@ def parse_page_number(raw: str | None) -> int:
 
 
 def paginate(session: Session, statement: Select[Any], *, page: int, per_page: int) -> Page[Any]:
-    """Run `statement` for one page of ORM rows, plus one COUNT for the total.
+    """Run `statement` (one ORM entity) for one page of rows, with the total in the same query.
 
-    A page past the end gives the last page (with `requested_number` set), so a stale link
-    still shows goods rather than an empty list.
+    A window count rides along with the rows, so a page costs one query; only a page past the
+    end costs a COUNT more, and gives the last page (with `requested_number` set), so a stale
+    link still shows goods rather than an empty list.
     """
-    count_statement = select(func.count()).select_from(statement.order_by(None).subquery())
-    total = session.scalar(count_statement) or 0
-    page_count = max(1, ceil(total / per_page))
-    requested = None
-    if page > page_count:
-        requested, page = page, page_count
-    items = session.scalars(statement.limit(per_page).offset((page - 1) * per_page)).unique().all()
+    counted = statement.add_columns(func.count().over().label("full_count"))
+    rows = session.execute(counted.limit(per_page).offset((page - 1) * per_page)).unique().all()
+    if rows:
+        items = [row[0] for row in rows]
+        return Page(items=items, number=page, per_page=per_page, total=rows[0].full_count)
+    if page == 1:
+        return Page(items=(), number=1, per_page=per_page, total=0)
+    total = session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
+    last_page = max(1, ceil((total or 0) / per_page))
+    last = paginate(session, statement, page=last_page, per_page=per_page)
     return Page(
-        items=items, number=page, per_page=per_page, total=total, requested_number=requested
+        items=last.items, number=last.number, per_page=per_page, total=last.total,
+        requested_number=page,
     )

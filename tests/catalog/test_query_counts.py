@@ -3,6 +3,7 @@ import pytest
 from sqlalchemy import event
 
 from marketplace.extensions import db
+from tests.factories.accounts import UserFactory
 from tests.factories.catalog import CategoryFactory, make_product_for_sale
 from tests.factories.vendors import VendorFactory
 
@@ -34,8 +35,6 @@ def _stock_hub(count: int) -> None:
             images=2,
         )
     db.session.flush()
-    # A request starts with an empty session: nothing is already loaded.
-    db.session.expunge_all()
 
 
 def _count_queries(client, url: str) -> int:
@@ -45,6 +44,8 @@ def _count_queries(client, url: str) -> int:
         if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK TO")):
             statements.append(statement)
 
+    # Each real request starts with an empty session: nothing (not even the User) is loaded.
+    db.session.expunge_all()
     event.listen(db.engine, "before_cursor_execute", record)
     try:
         response = client.get(url)
@@ -55,8 +56,10 @@ def _count_queries(client, url: str) -> int:
 
 
 @pytest.fixture
-def measure(client, db_session):
-    def run(product_count: int) -> dict[str, int]:
+def measure(client, db_session, login_as):
+    def run(product_count: int, *, logged_in: bool = False) -> dict[str, int]:
+        if logged_in:
+            login_as(UserFactory())
         _stock_hub(product_count)
         counts = {url: _count_queries(client, url) for url in PAGES}
         db_session.rollback()
@@ -65,11 +68,12 @@ def measure(client, db_session):
     return run
 
 
-def test_query_count_does_not_grow_with_the_products_shown(measure):
-    with_3 = measure(3)
-    with_30 = measure(30)
+@pytest.mark.parametrize("logged_in", [False, True], ids=["visitor", "customer"])
+def test_query_count_does_not_grow_with_the_products_shown(measure, logged_in):
+    with_3 = measure(3, logged_in=logged_in)
+    with_30 = measure(30, logged_in=logged_in)
 
-    print("\nSQL queries per page (3 products / 30 products):")
+    print(f"\nSQL queries per page, {'customer' if logged_in else 'visitor'} (3 / 30 products):")
     for url in PAGES:
         print(f"  {url}: {with_3[url]} / {with_30[url]}")
     assert with_3 == with_30
