@@ -7,6 +7,7 @@ summary re-reads prices and stock so the Customer sees what checkout will charge
 
 import secrets
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from flask_babel import gettext as _
@@ -22,6 +23,9 @@ from marketplace.vendors.models import Vendor, VendorStatus
 
 from .errors import CartError, CartErrorCode
 from .models import Cart, CartLine
+
+#: How long an untouched anonymous cart is kept (its cookie lives as long).
+ANONYMOUS_CART_LIFETIME = timedelta(days=60)
 
 
 class LineProblem(StrEnum):
@@ -314,6 +318,17 @@ def _merge_notice(variant: Variant) -> str:
         variant.stock,
         name=name,
     )
+
+
+def delete_abandoned_carts(*, now: datetime) -> int:
+    """Delete anonymous carts untouched for `ANONYMOUS_CART_LIFETIME`; account carts stay."""
+    deleted = db.session.execute(
+        delete(Cart)
+        .where(Cart.user_id.is_(None), Cart.updated_at < now - ANONYMOUS_CART_LIFETIME)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.flush()
+    return deleted
 
 
 def merge_carts(*, anonymous: Cart, into: Cart, notices: list[str] | None = None) -> Cart:

@@ -4,8 +4,6 @@ An anonymous visitor's cart is found by a random token kept in a signed cookie; 
 that cart is merged into the account's (`user_logged_in` below).
 """
 
-from datetime import timedelta
-
 from flask import (
     Blueprint,
     after_this_request,
@@ -31,6 +29,7 @@ from .errors import CartError
 from .forms import AddToCartForm, LineActionForm, PostcodeForm, QuantityForm
 from .models import Cart
 from .services import (
+    ANONYMOUS_CART_LIFETIME,
     acknowledge_price_change,
     add_to_cart,
     change_quantity,
@@ -45,7 +44,7 @@ from .services import (
 bp = Blueprint("cart", __name__)
 
 CART_COOKIE = "cart"
-CART_COOKIE_MAX_AGE = timedelta(days=60)
+CART_COOKIE_MAX_AGE = ANONYMOUS_CART_LIFETIME
 
 
 def _serializer() -> URLSafeSerializer:

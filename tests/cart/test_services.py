@@ -1,5 +1,7 @@
 """Cart rules: live stock and prices, what may be sold, merging at login, the summary."""
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import event, select
 
@@ -13,6 +15,7 @@ from marketplace.cart.services import (
     change_quantity,
     clear_cart,
     count_cart_items,
+    delete_abandoned_carts,
     get_cart,
     get_or_create_cart,
     merge_carts,
@@ -20,6 +23,7 @@ from marketplace.cart.services import (
     summarize_cart,
 )
 from marketplace.catalog.models import ProductStatus
+from marketplace.core.models import utcnow
 from marketplace.extensions import db
 from marketplace.vendors.models import VendorStatus
 from tests.factories.accounts import UserFactory
@@ -292,3 +296,19 @@ def test_clear_cart_and_item_count(db_session):
     clear_cart(cart=cart)
     assert count_cart_items(user=user, token=None) == 0
     assert summarize_cart(cart).is_empty
+
+
+def test_only_anonymous_carts_left_untouched_for_long_are_deleted(db_session):
+    now = utcnow()
+    stale = CartLineFactory(cart__updated_at=now - timedelta(days=61)).cart
+    recent = CartFactory(updated_at=now - timedelta(days=59))
+    account = CartFactory(user_id=UserFactory().id, updated_at=now - timedelta(days=400))
+    stale_id = stale.id
+
+    assert delete_abandoned_carts(now=now) == 1
+
+    db.session.expire_all()
+    assert db.session.get(Cart, stale_id) is None
+    assert db.session.get(Cart, recent.id) is not None
+    assert db.session.get(Cart, account.id) is not None
+    assert db.session.scalars(select(CartLine)).all() == []
