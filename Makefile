@@ -48,6 +48,11 @@ worker: $(VENV)/.installed-run
 beat: $(VENV)/.installed-run
 	MARKETPLACE_ENV=$${MARKETPLACE_ENV:-production} $(BIN)/celery -A workers.celery_app beat --loglevel INFO
 
+## make bench: catalogue pages against the ceiling page (BENCH_ARGS="--products 5000 --duration 3")
+bench: $(VENV)/.installed-test services
+	@command -v wrk >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null)
+	$(BIN)/python bench/catalog_bench.py $(BENCH_ARGS)
+
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 
