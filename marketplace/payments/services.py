@@ -8,11 +8,12 @@ from collections import deque
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from marketplace.core.models import utcnow
 from marketplace.extensions import db
 from marketplace.orders.errors import OrderError, OrderErrorCode
-from marketplace.orders.models import Order
+from marketplace.orders.models import Order, VendorOrder
 from marketplace.orders.services import (
     is_order_payable,
     mark_order_paid,
@@ -105,8 +106,18 @@ def sync_payment(
     """
     now = now or utcnow()
     # Lock in the same order as checkout expiry (Order, then Payment) so that a late webhook
-    # and the expiry job never both win.
-    db.session.execute(select(Order.id).where(Order.id == payment.order_id).with_for_update())
+    # and the expiry job never both win; both are re-read once locked. The Order comes with
+    # what the confirmation emails show, in three queries rather than one per VendorOrder.
+    db.session.scalars(
+        select(Order)
+        .where(Order.id == payment.order_id)
+        .options(
+            selectinload(Order.vendor_orders).selectinload(VendorOrder.lines),
+            selectinload(Order.vendor_orders).joinedload(VendorOrder.vendor),
+        )
+        .with_for_update(of=Order)
+        .execution_options(populate_existing=True)
+    ).one()
     db.session.refresh(payment, with_for_update=True)
     if payment.provider_ref is None:
         payment.provider_ref = result.provider_ref
