@@ -146,6 +146,43 @@ CATEGORIES: tuple[CategorySpec, ...] = (
 )
 #: The two top-level families and their VAT: textiles at 20 %, food at 5.5 %.
 FAMILY_VAT_BPS = {"textile": TEXTILE_VAT_BPS, "epicerie": FOOD_VAT_BPS}
+#: The care or keeping advice that closes each Product description of a Category.
+CATEGORY_NOTES = {
+    "pulls-gilets": (
+        "Lavage à la main ou en machine au programme laine, à 30 °C, puis séchage à plat : "
+        "la laine garde sa forme pendant des années."
+    ),
+    "echarpes-bonnets": (
+        "Un lavage à la main à l'eau tiède une ou deux fois par hiver suffit : la laine se "
+        "nettoie en s'aérant."
+    ),
+    "chaussettes": "Lavage en machine à 30 °C, sur l'envers, sans sèche-linge.",
+    "vetements": "Lavage en machine à 30 °C ; les coutures sont surjetées pour durer.",
+    "linge-de-maison": "Lavable en machine à 40 °C ; le tissu s'assouplit au fil des lavages.",
+    "accessoires-cuir": (
+        "Un peu de cirage neutre de temps en temps nourrit le cuir, qui se patine joliment."
+    ),
+    "laine-a-tricoter": (
+        "Les bains de teinture varient légèrement : prenez toutes les pelotes d'un même "
+        "ouvrage dans le même lot."
+    ),
+    "fromages": (
+        "À conserver entre 4 et 8 °C dans son papier, et à sortir du réfrigérateur une heure "
+        "avant de servir."
+    ),
+    "charcuterie": "À conserver dans un endroit frais et sec, au réfrigérateur une fois entamé.",
+    "miel-confitures": (
+        "À conserver à l'abri de la lumière ; les confitures se gardent au réfrigérateur "
+        "après ouverture."
+    ),
+    "legumes": "Récolté la veille : à garder au frais et à consommer dans la semaine.",
+    "pain-viennoiseries": "Se garde plusieurs jours dans un torchon et se congèle bien, tranché.",
+    "biscuits-douceurs": "À garder dans une boîte en fer, à l'abri de l'humidité.",
+    "ail-condiments": (
+        "À conserver dans un endroit sec et aéré ; les bocaux vont au réfrigérateur après "
+        "ouverture."
+    ),
+}
 
 # Food looks, shared by several Products.
 HONEY_CLEAR = Look("jar", "gingham", (226, 172, 54), (176, 58, 52))

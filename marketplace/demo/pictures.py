@@ -207,7 +207,13 @@ class Layer:
         return mask
 
     def fill(self, mask: Image.Image, texture: Image.Image | Colour) -> None:
-        self.image.paste(texture, (0, 0), mask)
+        """Paint the texture where the mask is set (only over the mask's box: much faster)."""
+        box = mask.getbbox()
+        if box is None:
+            return
+        if isinstance(texture, Image.Image):
+            texture = texture.crop(box)
+        self.image.paste(texture, box, mask.crop(box))
 
     def speckle(
         self,
@@ -219,15 +225,15 @@ class Layer:
         mask: Image.Image | None = None,
     ) -> None:
         """Small dots (flour, mould bloom, fat, pollen), kept inside the mask when given."""
-        dots = Layer()
+        dots = Image.new("L", (SIZE, SIZE), 0)
+        draw = ImageDraw.Draw(dots)
         for _ in range(count):
             x, y = rng.uniform(box[0], box[2]), rng.uniform(box[1], box[3])
             r = rng.uniform(*radius)
-            dots.draw.ellipse((x - r, y - r, x + r, y + r), fill=colour + (255,))
-        alpha = dots.image.getchannel("A")
+            draw.ellipse((x - r, y - r, x + r, y + r), fill=255)
         if mask is not None:
-            alpha = Image.composite(alpha, Image.new("L", (SIZE, SIZE), 0), mask)
-        self.image.paste(dots.image, (0, 0), alpha)
+            dots = ImageChops.multiply(dots, mask)
+        self.fill(dots, colour)
 
 
 def _polygon_mask(points: list[tuple[float, float]]) -> Image.Image:
@@ -235,7 +241,7 @@ def _polygon_mask(points: list[tuple[float, float]]) -> Image.Image:
 
 
 def _intersect(first: Image.Image, second: Image.Image) -> Image.Image:
-    return Image.composite(first, Image.new("L", (SIZE, SIZE), 0), second)
+    return ImageChops.multiply(first, second)
 
 
 def _cloth_texture(cloth: str, colour: Colour, accent: Colour | None, rng: random.Random):
@@ -761,7 +767,8 @@ def draw_sausage(
     )
     for x in range(220, 560, 70):
         stick.draw.line((x, 362, x + 10, 468), fill=(236, 226, 204, 255), width=4)
-    layer.image.alpha_composite(stick.image.rotate(rng.uniform(-12, 4), center=(370, 415)))
+    turned = stick.image.crop((130, 300, 610, 530)).rotate(rng.uniform(-12, 4), expand=True)
+    layer.image.alpha_composite(turned, (370 - turned.width // 2, 415 - turned.height // 2))
     for index in range(rng.randint(3, 5)):
         cx, cy = 280 + index * 85, 560 + rng.randint(-12, 12)
         layer.draw.ellipse(
@@ -987,19 +994,20 @@ FOOD_MOTIFS = {"jar", "cheese", "sausage", "loaf", "biscuits", "garlic", "vegeta
 
 
 def _backdrop(rng: random.Random, kitchen: bool) -> Image.Image:
-    """A wall and a table top, drawn small and enlarged so that every edge is soft."""
+    """A wall and a table top: one column drawn small, smoothed, then stretched sideways."""
     small = SIZE // 8
     wall = rng.choice(BACKDROPS["kitchen" if kitchen else "studio"])
     table = mix(wall, (196, 170, 140) if kitchen else (200, 200, 196), 0.35)
-    gradient = Image.linear_gradient("L").resize((small, small))
-    image = Image.composite(
-        Image.new("RGB", (small, small), shade(wall, 0.94)),
-        Image.new("RGB", (small, small), wall),
+    gradient = Image.linear_gradient("L").resize((1, small))
+    column = Image.composite(
+        Image.new("RGB", (1, small), shade(wall, 0.94)),
+        Image.new("RGB", (1, small), wall),
         gradient,
     )
     horizon = rng.randint(560, 620) // 8
-    ImageDraw.Draw(image).rectangle((0, horizon, small, small), fill=table)
-    return image.resize((SIZE, SIZE), Image.Resampling.BICUBIC)
+    ImageDraw.Draw(column).rectangle((0, horizon, 1, small), fill=table)
+    column = column.resize((1, SIZE), Image.Resampling.BILINEAR)
+    return column.resize((SIZE, SIZE), Image.Resampling.NEAREST)
 
 
 @lru_cache(maxsize=1)
@@ -1023,14 +1031,15 @@ def _compose(layer: Layer, rng: random.Random, kitchen: bool, tilt: float) -> Im
         )
     alpha = obj.getchannel("A")
     # The shadow falls down and to the right of the object, blurred at a quarter of the size.
-    small = alpha.resize((SIZE // 4, SIZE // 4)).filter(ImageFilter.GaussianBlur(5))
+    small = alpha.reduce(4).filter(ImageFilter.GaussianBlur(5))
     shadow = small.crop((-4, -6, SIZE // 4 - 4, SIZE // 4 - 6)).resize(
         (SIZE, SIZE), Image.Resampling.BILINEAR
     )
     image = _backdrop(rng, kitchen)
     image.paste((60, 48, 40), (0, 0), shadow.point(lambda value: value * 45 // 100))
-    lit = ImageChops.multiply(obj.convert("RGB"), Image.merge("RGB", [_lighting()] * 3))
-    image.paste(lit, (0, 0), alpha)
+    box = alpha.getbbox()
+    lit = ImageChops.multiply(obj.crop(box).convert("RGB"), _lighting().crop(box).convert("RGB"))
+    image.paste(lit, box, alpha.crop(box))
     return image
 
 
@@ -1068,10 +1077,11 @@ def draw_detail_picture(
     tag.draw.ellipse((490, 580, 514, 604), fill=(0, 0, 0, 0), outline=INK + (255,), width=3)
     write(tag.draw, (605, 625), "Les Ateliers", 28, INK + (255,))
     write(tag.draw, (605, 668), label[:22], 20, shade(INK, 1.4) + (255,))
-    tag_image = tag.image.rotate(
-        rng.uniform(-8, 8), resample=Image.Resampling.BICUBIC, center=(605, 640)
+    tag_image = tag.image.crop((455, 545, 755, 735)).rotate(
+        rng.uniform(-8, 8), resample=Image.Resampling.BICUBIC, expand=True
     )
-    image.paste(tag_image.convert("RGB"), (0, 0), tag_image.getchannel("A"))
+    corner = (605 - tag_image.width // 2, 640 - tag_image.height // 2)
+    image.paste(tag_image.convert("RGB"), corner, tag_image.getchannel("A"))
     return image
 
 

@@ -122,8 +122,11 @@ def create_products(
                 slug=slug,
                 name=spec.name,
                 summary=spec.summary,
+                # How it is made has its own field (making_details), so it is not repeated here.
                 description=" ".join(
-                    part for part in (spec.summary, spec.details, vendor_spec.making) if part
+                    part
+                    for part in (spec.summary, spec.details, data.CATEGORY_NOTES[spec.category])
+                    if part
                 ),
                 status=ProductStatus.ACTIVE,
                 vat_rate_bps=category.default_vat_rate_bps,

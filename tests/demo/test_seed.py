@@ -85,6 +85,8 @@ def test_catalogue_has_enough_active_products_in_leaf_categories(hub):
     assert len(products) >= 150
     assert all(product.status == ProductStatus.ACTIVE for product in products)
     assert all(product.category.parent is not None for product in products)
+    assert all(len(product.description) > len(product.summary) for product in products)
+    assert all(product.origin and product.making_details for product in products)
     assert any(product.made_at_hub for product in products)
     assert not all(product.made_at_hub for product in products)
     published = sorted(product.published_at for product in products)
