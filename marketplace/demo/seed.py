@@ -2,16 +2,19 @@
 
 import random
 import re
+from collections.abc import Sequence
 from datetime import datetime, time, timedelta
 from pathlib import Path
 
 from flask import current_app
+from PIL import Image
 from slugify import slugify
 from sqlalchemy import func, select
 
 from marketplace.accounts.models import Address, Role, User
 from marketplace.accounts.services import hash_password
 from marketplace.catalog.models import Category, Product, ProductImage, ProductStatus, Variant
+from marketplace.catalog.services import refresh_from_price
 from marketplace.core.models import utcnow
 from marketplace.delivery.models import DeliveryRound, DeliveryZone, PickupSlot
 from marketplace.delivery.services import hub_time_to_utc, utc_to_hub_time
@@ -140,9 +143,9 @@ def create_products(
             product.variants = build_variants(
                 spec=spec, vendor=vendor, sku_stem=f"{vendor_spec.sku_prefix}-{number:03d}", rng=rng
             )
-            product.from_price_cents = min(v.price_cents for v in product.variants if v.active)
             product.images = draw_product_images(spec=spec, slug=slug, media_dir=media_dir)
             db.session.add(product)
+            refresh_from_price(product=product)
 
 
 def build_variants(
@@ -192,61 +195,25 @@ def draw_product_images(
     """One picture per product; a second one in the other colour, as a close-up of the cloth,
     or from another angle for food sold in several sizes."""
     look = spec.look
+
+    def photo(colour: data.Colour, seed: str) -> Image.Image:
+        return draw_product_picture(
+            motif=look.motif, colour=colour, seed=seed, label=spec.name, accent=look.accent,
+            cloth=look.cloth,
+        )  # fmt: skip
+
     first_colour = look.colour or data.COLOURS[spec.colours[0]]
-    pictures = [
-        (
-            draw_product_picture(
-                motif=look.motif,
-                colour=first_colour,
-                seed=slug,
-                label=spec.name,
-                accent=look.accent,
-                cloth=look.cloth,
-            ),
-            picture_alt(spec, spec.colours[0] if spec.colours else ""),
-        ),
-    ]
+    pictures = [(photo(first_colour, slug), picture_alt(spec, spec.colours[:1]))]
     if len(spec.colours) > 1:
-        pictures.append(
-            (
-                draw_product_picture(
-                    motif=look.motif,
-                    colour=data.COLOURS[spec.colours[1]],
-                    seed=f"{slug}-2",
-                    label=spec.name,
-                    accent=look.accent,
-                    cloth=look.cloth,
-                ),
-                picture_alt(spec, spec.colours[1]),
-            )
-        )
+        second = spec.colours[1]
+        pictures.append((photo(data.COLOURS[second], f"{slug}-2"), picture_alt(spec, [second])))
     elif spec.colours and look.cloth in TEXTILE_CLOTHS_WITH_DETAIL:
-        pictures.append(
-            (
-                draw_detail_picture(
-                    colour=first_colour,
-                    seed=slug,
-                    label=spec.name,
-                    accent=look.accent,
-                    cloth=look.cloth,
-                ),
-                f"{spec.name} : détail de la matière",
-            )
+        detail = draw_detail_picture(
+            colour=first_colour, seed=slug, label=spec.name, accent=look.accent, cloth=look.cloth
         )
+        pictures.append((detail, f"{spec.name} : détail de la matière"))
     elif len(spec.units) > 1:
-        pictures.append(
-            (
-                draw_product_picture(
-                    motif=look.motif,
-                    colour=first_colour,
-                    seed=f"{slug}-2",
-                    label=spec.name,
-                    accent=look.accent,
-                    cloth=look.cloth,
-                ),
-                picture_alt(spec, ""),
-            )
-        )
+        pictures.append((photo(first_colour, f"{slug}-2"), picture_alt(spec, [])))
     images = []
     for position, (picture, alt) in enumerate(pictures, start=1):
         path = f"products/{slug}-{position}.jpg"
@@ -257,8 +224,8 @@ def draw_product_images(
     return images
 
 
-def picture_alt(spec: data.ProductSpec, colour: str) -> str:
-    return f"{spec.name}, coloris {colour.lower()}" if colour else spec.name
+def picture_alt(spec: data.ProductSpec, colours: Sequence[str]) -> str:
+    return f"{spec.name}, coloris {colours[0].lower()}" if colours else spec.name
 
 
 def create_demo_accounts(*, vendor: Vendor) -> None:
