@@ -97,7 +97,12 @@ class Product(TimestampMixin, db.Model):
         CheckConstraint("status IN ('draft', 'active', 'archived')", name="status"),
         CheckConstraint("vat_rate_bps >= 0 AND vat_rate_bps <= 10000", name="vat_rate"),
         CheckConstraint("from_price_cents >= 0", name="from_price_non_negative"),
-        Index("ix_products_status_published", "status", "published_at"),
+        # Listings read a page straight from an index in their sort order, and count their
+        # Products from the index alone (vendor_id is there for the approved-Vendor check).
+        Index("ix_products_status_published", "status", "published_at", "vendor_id"),
+        Index("ix_products_status_price", "status", "from_price_cents", "id", "vendor_id"),
+        Index("ix_products_vendor_listing", "vendor_id", "status", "published_at"),
+        Index("ix_products_category_listing", "category_id", "status", "published_at", "vendor_id"),
         Index("ix_products_search_vector", "search_vector", postgresql_using="gin"),
     )
 

@@ -95,9 +95,11 @@ def _apply_filters(statement: Select, filters: ProductFilters) -> Select:
 
 
 def _apply_sort(statement: Select, sort: ProductSort, relevance=None) -> Select:  # noqa: ANN001
-    newest = (Product.published_at.desc().nulls_last(), Product.id.desc())
+    # Each order is exactly an index read forwards or backwards ((status, published_at) and
+    # (status, from_price_cents, id)), so a page of a big catalogue stops after a few rows.
+    newest = (Product.published_at.desc(), Product.id.desc())
     if sort == ProductSort.PRICE_ASC:
-        return statement.order_by(Product.from_price_cents.asc(), Product.id.desc())
+        return statement.order_by(Product.from_price_cents.asc(), Product.id.asc())
     if sort == ProductSort.PRICE_DESC:
         return statement.order_by(Product.from_price_cents.desc(), Product.id.desc())
     if sort == ProductSort.RELEVANCE and relevance is not None:

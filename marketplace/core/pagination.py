@@ -11,6 +11,11 @@ T = TypeVar("T")
 
 #: The highest page number anyone may ask for; beyond it a page number is nonsense, not a page.
 MAX_PAGE_NUMBER = 10_000
+#: Rows counted at least before a total reads "more than …": counting a whole big catalogue
+#: costs more than the page itself. The cap grows with the page asked for (ten pages ahead),
+#: so every page stays reachable, one stretch of links at a time.
+COUNT_CAP = 1_000
+PAGES_COUNTED_AHEAD = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,10 +26,16 @@ class Page(Generic[T]):
     total: int
     #: The page number that was asked for, when it had to be brought back into range.
     requested_number: int | None = None
+    count_cap: int = COUNT_CAP
+
+    @property
+    def total_is_capped(self) -> bool:
+        """True when there are more rows than were counted (`total` is then the cap)."""
+        return self.total > self.count_cap
 
     @property
     def page_count(self) -> int:
-        return max(1, ceil(self.total / self.per_page))
+        return max(1, ceil(min(self.total, self.count_cap) / self.per_page))
 
     @property
     def has_previous(self) -> bool:
@@ -83,21 +94,25 @@ def parse_page_number(raw: str | None) -> int:
 def paginate(session: Session, statement: Select[Any], *, page: int, per_page: int) -> Page[Any]:
     """Run `statement` (one ORM entity) for one page of rows, with the total in the same query.
 
-    A window count rides along with the rows, so a page costs one query; only a page past the
-    end costs a COUNT more, and gives the last page (with `requested_number` set), so a stale
-    link still shows goods rather than an empty list.
+    The total rides along as an uncorrelated subquery (run once by the database) that stops
+    counting past the cap (COUNT_CAP, or ten pages beyond the one asked for), so a page costs
+    one query and a bounded count, while its rows come straight from an index in the sort
+    order. Only a page past the end costs one query more, and gives the last page (with
+    `requested_number` set), so a stale link still shows goods rather than an empty list.
     """
-    counted = statement.add_columns(func.count().over().label("full_count"))
-    rows = session.execute(counted.limit(per_page).offset((page - 1) * per_page)).unique().all()
+    count_cap = max(COUNT_CAP, (page + PAGES_COUNTED_AHEAD) * per_page)
+    bounded = statement.order_by(None).limit(count_cap + 1).subquery()
+    total = select(func.count()).select_from(bounded).scalar_subquery().label("full_count")
+    paged = statement.add_columns(total).limit(per_page).offset((page - 1) * per_page)
+    rows = session.execute(paged).unique().all()
+    found = dict(per_page=per_page, count_cap=count_cap)
     if rows:
-        items = [row[0] for row in rows]
-        return Page(items=items, number=page, per_page=per_page, total=rows[0].full_count)
+        return Page(items=[row[0] for row in rows], number=page, total=rows[0].full_count, **found)
     if page == 1:
-        return Page(items=(), number=1, per_page=per_page, total=0)
-    total = session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
-    last_page = max(1, ceil((total or 0) / per_page))
+        return Page(items=(), number=1, total=0, **found)
+    counted = session.scalar(select(func.count()).select_from(bounded)) or 0
+    last_page = max(1, ceil(min(counted, count_cap) / per_page))
     last = paginate(session, statement, page=last_page, per_page=per_page)
     return Page(
-        items=last.items, number=last.number, per_page=per_page, total=last.total,
-        requested_number=page,
+        items=last.items, number=last.number, total=last.total, requested_number=page, **found
     )

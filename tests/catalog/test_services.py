@@ -188,3 +188,21 @@ def test_stock_state_of_a_product_follows_its_active_variants(db_session, stocks
 
     assert product.stock_state == state
     assert product.available_stock == available
+
+
+def test_a_big_listing_counts_only_so_far_yet_every_page_stays_reachable(db_session, monkeypatch):
+    from marketplace.core import pagination
+
+    monkeypatch.setattr(pagination, "COUNT_CAP", 5)
+    monkeypatch.setattr(pagination, "PAGES_COUNTED_AHEAD", 1)
+    for number in range(12):
+        make_product_for_sale(name=f"Pelote {number}")
+
+    first = list_products(filters=ProductFilters(), page=1, per_page=2)
+    further = list_products(filters=ProductFilters(), page=4, per_page=2)
+    near_the_end = list_products(filters=ProductFilters(), page=5, per_page=2)
+
+    assert first.total_is_capped and first.page_count == 3 and first.has_next
+    assert further.total_is_capped and further.page_count == 5 and len(further.items) == 2
+    assert not near_the_end.total_is_capped and near_the_end.total == 12
+    assert near_the_end.page_count == 6

@@ -43,3 +43,10 @@ def test_page_count_and_positions():
     assert page.has_previous and not page.has_next
     empty = Page(items=[], number=1, per_page=10, total=0)
     assert empty.page_count == 1 and empty.first_index == 0 and not empty.has_next
+
+
+def test_a_capped_total_says_more_and_keeps_the_pages_it_counted():
+    page = Page(items=[0] * 24, number=1, per_page=24, total=1001, count_cap=1000)
+    assert page.total_is_capped
+    assert page.page_count == 42  # 1,000 rows counted, in pages of 24
+    assert not Page(items=[], number=1, per_page=24, total=1000, count_cap=1000).total_is_capped
