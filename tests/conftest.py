@@ -4,13 +4,13 @@ import os
 import psycopg
 import pytest
 from flask import g, request_started
-from flask_sqlalchemy.session import Session as FlaskSQLAlchemySession
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from marketplace import create_app
 from marketplace.core.schema import install_database_extras
 from marketplace.extensions import db, limiter
+from tests.sessions import session_bound_to
 
 #: Fixture modules shared by several test folders.
 pytest_plugins = ("tests.stripe_fake.plugin",)
@@ -47,14 +47,6 @@ def app(tmp_path_factory):
     yield app
 
 
-class _ConnectionBoundSession(FlaskSQLAlchemySession):
-    """Flask-SQLAlchemy's session picks the app's engine and ignores `bind`: without this,
-    a commit in a test would really commit instead of releasing a savepoint."""
-
-    def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):  # noqa: ANN001,ANN201
-        return bind or self.bind
-
-
 @pytest.fixture
 def db_session(app):
     """Each test runs in a transaction that is rolled back; commits become savepoints."""
@@ -62,13 +54,7 @@ def db_session(app):
         connection = db.engine.connect()
         transaction = connection.begin()
         original_session = db.session
-        db.session = db._make_scoped_session(
-            {
-                "bind": connection,
-                "join_transaction_mode": "create_savepoint",
-                "class_": _ConnectionBoundSession,
-            }
-        )
+        db.session = session_bound_to(connection)
         try:
             yield db.session
         finally:

@@ -18,6 +18,7 @@ from marketplace.demo.pictures import draw_product_picture
 from marketplace.demo.seed import seed_demo_hub
 from marketplace.extensions import db
 from marketplace.vendors.models import Vendor, VendorKind, VendorMember, VendorStatus
+from tests.sessions import session_bound_to
 
 #: A Monday morning, so that every weekday of the schedule falls inside the two weeks.
 SEEDED_AT = datetime(2026, 3, 2, 8, 30, tzinfo=UTC)
@@ -31,9 +32,7 @@ def hub(app):
         connection = db.engine.connect()
         transaction = connection.begin()
         original_session = db.session
-        db.session = db._make_scoped_session(
-            {"bind": connection, "join_transaction_mode": "create_savepoint"}
-        )
+        db.session = session_bound_to(connection)
         try:
             assert seed_demo_hub(now=SEEDED_AT) is True
             yield db.session
