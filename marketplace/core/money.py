@@ -1,6 +1,7 @@
 """Money as integer cents: formatting, VAT extraction and exact splits."""
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from babel.numbers import format_currency
 
@@ -33,7 +34,9 @@ class Money:
         return format_currency(Decimal(self.cents) / 100, self.currency, locale=locale)
 
 
+@lru_cache(maxsize=8192)
 def format_cents(cents: int, locale: str = "fr", currency: str = "EUR") -> str:
+    """Cached: a page shows the same few prices many times, and Babel's formatting is costly."""
     return Money(cents, currency).format(locale)
 
 
