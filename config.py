@@ -49,6 +49,14 @@ class Config:
     REDIS_URL: str | None = None
     #: "in_process" runs outbox tasks right after commit; "celery" publishes them to the broker.
     TASK_RUNNER = "in_process"
+    #: Seconds before Redis hands an unacknowledged task to another worker: longer than any
+    #: task may run (CELERY_TASK_TIME_LIMIT) plus any countdown or ETA a task may ask for.
+    CELERY_VISIBILITY_TIMEOUT = 3600
+    CELERY_TASK_TIME_LIMIT = 900
+    #: Extra Celery settings, applied last (tests shorten the broker's timeouts here).
+    CELERY: dict = {}
+    #: Sent outbox messages are kept this long (their dedupe keys too), then deleted.
+    OUTBOX_RETENTION_DAYS = 30
     SECURE_HEADERS_HSTS = False
     PREFERRED_URL_SCHEME = "http"
     SERVER_NAME: str | None = None
@@ -82,7 +90,7 @@ class ProductionConfig(Config):
     PREFERRED_URL_SCHEME = "https"
     TASK_RUNNER = "celery"
 
-    REQUIRED = ("SECRET_KEY", "DATABASE_URL")
+    REQUIRED = ("SECRET_KEY", "DATABASE_URL", "REDIS_URL")
 
     def __init__(self) -> None:
         missing = [name for name in self.REQUIRED if not os.environ.get(name)]

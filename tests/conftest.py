@@ -13,7 +13,7 @@ from marketplace.extensions import db, limiter
 from tests.sessions import session_bound_to
 
 #: Fixture modules shared by several test folders.
-pytest_plugins = ("tests.stripe_fake.plugin",)
+pytest_plugins = ("tests.stripe_fake.plugin", "tests.workers.plugin")
 
 
 def _ensure_database(url: str) -> None:
@@ -45,6 +45,10 @@ def app(tmp_path_factory):
         with db.engine.begin() as connection:
             install_database_extras(connection)
     yield app
+    with app.app_context():
+        # Close the pooled connections now: a worker test makes its own app Celery's current
+        # one, and this app may then be collected with connections still open.
+        db.engine.dispose()
 
 
 @pytest.fixture

@@ -1,20 +1,40 @@
 """Transactional outbox: side effects are written as rows in the business transaction.
 
-A message is a task name plus keyword arguments. `enqueue` adds the row (the caller commits);
-after the commit, `publish_pending` hands each unsent row to the task runner: in the embedded
-default the task runs in-process, in production it is published to Celery. A periodic relay
-re-publishes anything that could not be sent (broker down), so nothing is lost.
+A message is a task name plus keyword arguments. `enqueue` adds the row inside the caller's
+transaction. Once that transaction commits, the entry point's boundary (the end of the web
+request, of the task, of the CLI command: `register_outbox` hooks them) hands the rows it
+committed to the task runner: in the embedded default the task runs in-process in its own
+transaction, in production it is published to Celery with the row id as the task id. A row
+that could not be handed over stays unsent with its error, and the periodic relay
+(`publish_pending`) sends it later, so nothing is lost when the broker is down. Because a
+message can be delivered twice (relay after a crash, broker redelivery), every task is
+idempotent.
 """
+import inspect
+import logging
 import uuid
-from datetime import datetime
+from collections.abc import Collection
+from contextlib import closing
+from datetime import datetime, timedelta
 
-from flask import current_app
-from sqlalchemy import JSON, DateTime, Integer, String, Text, select
-from sqlalchemy.orm import Mapped, mapped_column
+from flask import Flask, current_app, g, has_app_context
+from sqlalchemy import JSON, DateTime, Index, Integer, String, Text, delete, event, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from marketplace.extensions import db
 
 from .models import utcnow
+
+log = logging.getLogger(__name__)
+
+#: Where a session keeps the ids it flushed, until its transaction commits or rolls back.
+_FLUSHED_IDS = "outbox_flushed_ids"
+#: Where an application context keeps the ids committed in it, until its boundary publishes.
+_COMMITTED_IDS = "outbox_committed_ids"
+#: A message whose task failed in-process waits this long, doubled per attempt, up to an hour.
+_FIRST_RETRY_DELAY = timedelta(minutes=1)
+_LONGEST_RETRY_DELAY = timedelta(hours=1)
 
 
 class OutboxMessage(db.Model):
@@ -24,53 +44,189 @@ class OutboxMessage(db.Model):
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=lambda: str(uuid.uuid4()))
     task_name: Mapped[str] = mapped_column(String(200))
     kwargs: Mapped[dict] = mapped_column(JSON, default=dict)
-    #: Optional business key: a second message with the same key is not written twice.
+    #: Optional business key: a second message with the same key is not written twice
+    #: (for as long as the sent row is kept, see `delete_sent_messages`).
     dedupe_key: Mapped[str | None] = mapped_column(String(200), unique=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    #: Not handed over before this time: pushed back after a task failed in-process.
+    available_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str] = mapped_column(Text, default="")
 
+    __table_args__ = (
+        # The relay only ever reads unsent rows; sent ones pile up until the cleanup.
+        Index(
+            "ix_outbox_messages_unsent",
+            "available_at",
+            postgresql_where=sent_at.is_(None),
+            sqlite_where=sent_at.is_(None),
+        ),
+    )
+
 
 def enqueue(task_name: str, *, dedupe_key: str | None = None, **kwargs: object) -> OutboxMessage:
-    """Record that `task_name(**kwargs)` must run once the current transaction commits."""
+    """Record that `task_name(**kwargs)` must run once the current transaction commits.
+
+    With a `dedupe_key`, a message already recorded under that key is returned instead of a
+    new one; the key is also passed to tasks that take a `dedupe_key` argument (the email task
+    uses it to never send the same email twice). Raises `LookupError` for an unknown task, so
+    a typo fails in the transaction that made it rather than in a worker later.
+    """
+    task = current_app.extensions["celery"].tasks.get(task_name)
+    if task is None:
+        raise LookupError(f"No task named {task_name!r} is registered")
+    if dedupe_key is not None and _accepts_dedupe_key(task):
+        kwargs["dedupe_key"] = dedupe_key
     if dedupe_key is not None:
-        existing = db.session.scalar(
-            select(OutboxMessage).where(OutboxMessage.dedupe_key == dedupe_key)
-        )
+        existing = _message_with_key(dedupe_key)
         if existing is not None:
             return existing
-    message = OutboxMessage(task_name=task_name, kwargs=dict(kwargs), dedupe_key=dedupe_key)
-    db.session.add(message)
-    db.session.flush()
+        message = OutboxMessage(task_name=task_name, kwargs=kwargs, dedupe_key=dedupe_key)
+        try:
+            # A concurrent transaction may write the same key; only this savepoint fails then.
+            with db.session.begin_nested():
+                db.session.add(message)
+        except IntegrityError:
+            existing = _message_with_key(dedupe_key)
+            if existing is None:
+                raise
+            return existing
+    else:
+        message = OutboxMessage(task_name=task_name, kwargs=kwargs)
+        db.session.add(message)
+        db.session.flush()
+    db.session.info.setdefault(_FLUSHED_IDS, []).append(message.id)
     return message
 
 
-def pending_messages(limit: int = 100) -> list[OutboxMessage]:
+def _message_with_key(dedupe_key: str) -> OutboxMessage | None:
+    return db.session.scalar(select(OutboxMessage).where(OutboxMessage.dedupe_key == dedupe_key))
+
+
+def _accepts_dedupe_key(task: object) -> bool:
+    parameters = inspect.signature(task.run).parameters.values()  # type: ignore[attr-defined]
+    return any(
+        parameter.name == "dedupe_key" or parameter.kind is inspect.Parameter.VAR_KEYWORD
+        for parameter in parameters
+    )
+
+
+def publish_pending(*, limit: int = 500) -> int:
+    """The relay: hand every due unsent message to the task runner, oldest first.
+
+    Safe to call at any time and from several processes at once: it works in its own session
+    (never commits the caller's changes) and locks the rows it sends (`FOR UPDATE SKIP
+    LOCKED` on PostgreSQL). Returns how many messages were handed over.
+    """
+    return _publish(only_ids=None, limit=limit)
+
+
+def publish_committed() -> int:
+    """Hand over the messages committed in this application context (the boundary's job)."""
+    ids = g.pop(_COMMITTED_IDS, None) if has_app_context() else None
+    if not ids:
+        return 0
+    return _publish(only_ids=ids, limit=len(ids))
+
+
+def _publish(*, only_ids: Collection[str] | None, limit: int) -> int:
+    runner = current_app.extensions["task_runner"]
+    sent = handled = 0
+    with closing(db.session.session_factory()) as session:
+        while handled < limit:
+            query = (
+                select(OutboxMessage)
+                .where(OutboxMessage.sent_at.is_(None), OutboxMessage.available_at <= utcnow())
+                .order_by(OutboxMessage.available_at, OutboxMessage.created_at)
+                .limit(min(runner.batch_size, limit - handled))
+                .with_for_update(skip_locked=True)
+            )
+            if only_ids is not None:
+                query = query.where(OutboxMessage.id.in_(only_ids))
+            batch = session.scalars(query).all()
+            if not batch:
+                break
+            for message in batch:
+                handled += 1
+                message.attempts += 1
+                try:
+                    runner.send(message.task_name, message.kwargs, message_id=message.id)
+                except runner.unavailable_errors as error:
+                    # The broker is down: the next messages would fail the same way.
+                    message.last_error = _describe(error)
+                    session.commit()
+                    log.warning("outbox: broker unavailable, %s left for the relay: %s",
+                                message.id, message.last_error)
+                    return sent
+                except Exception as error:
+                    message.last_error = _describe(error)
+                    message.available_at = utcnow() + _retry_delay(message.attempts)
+                    log.exception("outbox: task %s (%s) failed, retried after %s",
+                                  message.task_name, message.id, message.available_at)
+                else:
+                    message.sent_at = utcnow()
+                    message.last_error = ""
+                    sent += 1
+            session.commit()
+    return sent
+
+
+def _describe(error: BaseException) -> str:
+    return f"{type(error).__name__}: {error}"[:1000]
+
+
+def _retry_delay(attempts: int) -> timedelta:
+    return min(_FIRST_RETRY_DELAY * 2 ** min(max(attempts - 1, 0), 10), _LONGEST_RETRY_DELAY)
+
+
+def delete_sent_messages(*, sent_before: datetime) -> int:
+    """Delete messages sent before `sent_before`; unsent ones are kept whatever their age."""
+    result = db.session.execute(
+        delete(OutboxMessage).where(OutboxMessage.sent_at < sent_before),
+        execution_options={"synchronize_session": False},
+    )
+    return result.rowcount
+
+
+def unsent_messages(*, limit: int = 50) -> list[OutboxMessage]:
+    """The oldest messages still waiting, for operators (`flask tasks outbox`)."""
     return list(
         db.session.scalars(
             select(OutboxMessage)
             .where(OutboxMessage.sent_at.is_(None))
             .order_by(OutboxMessage.created_at)
             .limit(limit)
-            .with_for_update(skip_locked=True)
         )
     )
 
 
-def publish_pending(limit: int = 100) -> int:
-    """Hand unsent messages to the task runner; commits. Returns how many were sent."""
-    runner = current_app.extensions["task_runner"]
-    sent = 0
-    for message in pending_messages(limit):
-        try:
-            runner.send(message.task_name, message.kwargs, message_id=message.id)
-        except Exception as error:  # the broker is down: keep the row for the relay
-            message.attempts += 1
-            message.last_error = str(error)[:500]
-            break
-        message.sent_at = utcnow()
-        message.attempts += 1
-        sent += 1
-    db.session.commit()
-    return sent
+def register_outbox(app: Flask) -> None:
+    """Publish what each request, task or CLI command committed, once it is over.
+
+    A request pushed inside an existing application context (the test client does this)
+    shares that context, so the request boundary is hooked as well as the context's.
+    """
+    if not event.contains(Session, "after_commit", _remember_committed):
+        event.listen(Session, "after_commit", _remember_committed)
+        event.listen(Session, "after_rollback", _forget_rolled_back)
+    app.teardown_request(_publish_at_boundary)
+    app.teardown_appcontext(_publish_at_boundary)
+
+
+def _remember_committed(session: Session) -> None:
+    ids = session.info.pop(_FLUSHED_IDS, None)
+    if ids and has_app_context():
+        g.setdefault(_COMMITTED_IDS, []).extend(ids)
+
+
+def _forget_rolled_back(session: Session) -> None:
+    session.info.pop(_FLUSHED_IDS, None)
+
+
+def _publish_at_boundary(error: BaseException | None = None) -> None:
+    try:
+        publish_committed()
+    except Exception:
+        # The rows are committed: the relay sends them. The request must not fail for it.
+        log.exception("outbox: publishing after commit failed; the relay will retry")

@@ -1,41 +1,75 @@
 """Task runners: how outbox messages become work (in-process, or Celery over Redis)."""
-import logging
-
 from flask import Flask
+from kombu.exceptions import OperationalError
 
-log = logging.getLogger(__name__)
+
+def run_task_here(app: Flask, task_name: str, kwargs: dict, *, task_id: str) -> object:
+    """Run a registered task in this process, once, in its own application context.
+
+    The task's class enters a fresh application context, so it gets its own session and
+    transaction, never the caller's. The task is called directly rather than through
+    `apply()`: Celery retries eager tasks inline, which would loop inside the caller. A
+    failure is raised to the caller instead.
+    """
+    task = app.extensions["celery"].tasks[task_name]
+    task.push_request(id=task_id, kwargs=kwargs)
+    try:
+        return task(**kwargs)
+    finally:
+        task.pop_request()
 
 
 class InProcessRunner:
-    """Embedded default: run the task right away in this process (no broker needed)."""
+    """Embedded default: run the task here, right after the commit (no broker needed).
+
+    A failing task is raised to the outbox, which logs it and keeps the message for a later
+    attempt (`flask tasks run-periodic`).
+    """
+
+    #: One message per transaction: the row is marked sent before the next task writes,
+    #: which SQLite (one writer at a time) needs.
+    batch_size = 1
+    #: Nothing stops the other messages: a failure belongs to one task.
+    unavailable_errors: tuple[type[Exception], ...] = ()
 
     def __init__(self, app: Flask):
         self.app = app
 
     def send(self, task_name: str, kwargs: dict, *, message_id: str) -> None:
-        celery = self.app.extensions["celery"]
-        result = celery.tasks[task_name].apply(kwargs=kwargs, task_id=message_id)
-        if result.failed():
-            log.error("task %s (%s) failed in-process: %s", task_name, message_id, result.result)
+        run_task_here(self.app, task_name, kwargs, task_id=message_id)
 
 
 class CeleryRunner:
-    """Production: publish to the broker; a dead broker raises at once (no blocking retries)."""
+    """Production: publish to the broker, with the outbox row id as the task id.
+
+    No publishing retries: with Redis down it raises at once (kombu's OperationalError),
+    and the outbox relay sends the message later.
+    """
+
+    batch_size = 100
+    unavailable_errors: tuple[type[Exception], ...] = (OperationalError,)
 
     def __init__(self, app: Flask):
         self.app = app
 
     def send(self, task_name: str, kwargs: dict, *, message_id: str) -> None:
         celery = self.app.extensions["celery"]
-        celery.tasks[task_name].apply_async(
-            kwargs=kwargs, task_id=message_id, retry=True, retry_policy={"max_retries": 0}
-        )
+        with celery.producer_or_acquire() as producer:
+            # One connection attempt: kombu would otherwise keep reconnecting for seconds.
+            producer.connection.ensure_connection(max_retries=0)
+            celery.tasks[task_name].apply_async(
+                kwargs=kwargs, task_id=message_id, producer=producer, retry=False
+            )
+
+
+RUNNERS = {"in_process": InProcessRunner, "celery": CeleryRunner}
 
 
 def build_task_runner(app: Flask) -> InProcessRunner | CeleryRunner:
     from workers.celery_app import celery_init_app
 
+    runner_name = app.config["TASK_RUNNER"]
+    if runner_name not in RUNNERS:
+        raise RuntimeError(f"TASK_RUNNER must be one of {', '.join(RUNNERS)}, not {runner_name!r}")
     celery_init_app(app)
-    if app.config["TASK_RUNNER"] == "celery":
-        return CeleryRunner(app)
-    return InProcessRunner(app)
+    return RUNNERS[runner_name](app)

@@ -1,0 +1,90 @@
+"""Outbox messages through Redis to a real Celery worker: run once, even when published twice."""
+import time
+from pathlib import Path
+
+from celery.contrib.testing.worker import start_worker
+from celery.signals import task_postrun
+from sqlalchemy import func, select, update
+
+from marketplace.core.outbox import OutboxMessage, enqueue, publish_pending
+from marketplace.extensions import db
+from marketplace.notifications.models import SentEmail
+from tests.workers.worker_process import wait_until
+
+
+def _password_changed_email(key: str) -> dict:
+    return {
+        "dedupe_key": key,
+        "to": "lucie@example.fr",
+        "subject": "Votre mot de passe a été changé",
+        "template": "password_changed",
+        "locale": "fr",
+        "full_name": "Lucie Marty",
+        "forgot_password_url": "http://localhost/account/password/forgot",
+    }
+
+
+def _emails_sent(session, key: str) -> int:
+    return session.scalar(select(func.count(SentEmail.id)).where(SentEmail.dedupe_key == key))
+
+
+def _mail_files(tmp_path: Path) -> list[Path]:
+    return sorted((tmp_path / "mail").glob("*.eml"))
+
+
+class TaskRuns:
+    """Every task run the in-process worker finishes: (task id, return value)."""
+
+    def __init__(self):
+        self.runs: list[tuple[str, object]] = []
+
+    def __call__(self, task_id=None, retval=None, **kwargs):  # noqa: ANN001
+        self.runs.append((task_id, retval))
+
+
+def test_message_committed_by_a_service_is_run_by_the_worker_once(
+    committed_db, broker_url, make_worker_app, tmp_path
+):
+    worker_app = make_worker_app(broker_url)
+    with start_worker(worker_app.extensions["celery"], pool="solo", perform_ping_check=False):
+        with worker_app.app_context():
+            message = enqueue("notifications.send_email", **_password_changed_email("pw:1"))
+            db.session.commit()
+            message_id = message.id
+            committed = time.perf_counter()
+        # Leaving the context published the message; the worker sends the email.
+        wait_until(lambda: _emails_sent(committed_db, "pw:1"), what="the email")
+        print(f"\ncommit -> email sent by the worker: {time.perf_counter() - committed:.3f} s")
+        assert committed_db.get(OutboxMessage, message_id).sent_at is not None
+        with worker_app.app_context():
+            assert publish_pending() == 0
+    assert _emails_sent(committed_db, "pw:1") == 1
+    [email_file] = _mail_files(tmp_path)
+    assert "Lucie Marty" in email_file.read_text()
+
+
+def test_message_published_twice_acts_once(committed_db, broker_url, make_worker_app, tmp_path):
+    worker_app = make_worker_app(broker_url)
+    runs = TaskRuns()
+    task_postrun.connect(runs, weak=False)
+    try:
+        with start_worker(worker_app.extensions["celery"], pool="solo", perform_ping_check=False):
+            with worker_app.app_context():
+                message = enqueue("notifications.send_email", **_password_changed_email("pw:2"))
+                db.session.commit()
+                message_id = message.id
+            # Published when the context ended. Now say the process died before its "sent"
+            # mark was committed: the row is unsent again, and the relay publishes it twice.
+            committed_db.execute(
+                update(OutboxMessage).where(OutboxMessage.id == message_id).values(sent_at=None)
+            )
+            committed_db.commit()
+            with worker_app.app_context():
+                assert publish_pending() == 1
+            wait_until(lambda: len(runs.runs) == 2, what="both deliveries")
+    finally:
+        task_postrun.disconnect(runs)
+    # Both deliveries carry the outbox row's id; the second one found the email already sent.
+    assert runs.runs == [(message_id, True), (message_id, False)]
+    assert _emails_sent(committed_db, "pw:2") == 1
+    assert len(_mail_files(tmp_path)) == 1

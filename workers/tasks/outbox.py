@@ -1,0 +1,23 @@
+"""Outbox tasks: the relay that re-publishes unsent messages, and the cleanup of sent ones."""
+from datetime import timedelta
+
+from celery import shared_task
+from flask import current_app
+
+from marketplace.core.models import utcnow
+from marketplace.core.outbox import delete_sent_messages, publish_pending
+from marketplace.extensions import db
+
+
+@shared_task(name="outbox.relay")
+def relay_outbox_task() -> int:
+    """Send what the request or task that wrote it could not (broker down, crash)."""
+    return publish_pending()
+
+
+@shared_task(name="outbox.clean")
+def clean_outbox_task() -> int:
+    retention = timedelta(days=current_app.config["OUTBOX_RETENTION_DAYS"])
+    deleted = delete_sent_messages(sent_before=utcnow() - retention)
+    db.session.commit()
+    return deleted
