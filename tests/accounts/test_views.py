@@ -489,6 +489,7 @@ def test_account_page_shows_profile_and_own_addresses_only(client, login_as):
     assert "3 place Jean Jaurès" in body
     assert "Par défaut" in body
     assert "99 rue d" not in body
+    assert 'href="/account/orders"' in body
 
 
 def test_updating_the_profile_saves_name_and_language(client, login_as):
