@@ -5,8 +5,9 @@
 
 It creates its own database on 127.0.0.1 (`bench_checkout`, rebuilt each run), with Vendors
 whose Products have little stock, so that demand outruns supply and customers race for the
-last units. Each client is a thread with its own application context, session and connection,
-doing what the checkout pages do, through the same services: fill a cart with one Variant
+last units. Each client is a process of its own (as gunicorn workers are: no shared GIL) with
+its own app, session and connection, doing what the checkout pages do, through the same
+services: fill a cart with one Variant
 from each of three Vendors, review it (`quote_checkout`), place it (`place_order`, one
 transaction, committed), then pay through the dev gateway (intent created outside the
 transaction, test card confirmed, committed). Outbox messages are published to an in-memory
@@ -16,13 +17,13 @@ It prints checkouts per second, p50 and p99 latency (placing; placing and paying
 checkouts were refused as sold out, and the stock audit: for every Variant, the units sold
 (order lines) against the units it had; oversold units must be 0.
 """
+
 import argparse
+import multiprocessing
 import random
 import sys
-import threading
 import time
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from tempfile import TemporaryDirectory
 
@@ -54,8 +55,13 @@ HOST = "127.0.0.1"
 DATABASE = "bench_checkout"
 ADMIN_DSN = f"host={HOST} user=postgres dbname=postgres"
 ADDRESS = {
-    "full_name": "Camille Durand", "line1": "3 place Jean Jaurès", "line2": "",
-    "postcode": "81100", "city": "Castres", "country": "FR", "phone": "",
+    "full_name": "Camille Durand",
+    "line1": "3 place Jean Jaurès",
+    "line2": "",
+    "postcode": "81100",
+    "city": "Castres",
+    "country": "FR",
+    "phone": "",
 }
 VENDOR_SHIPPING = DeliveryChoice(method=DeliveryMethod.VENDOR_SHIPPING)
 
@@ -67,11 +73,11 @@ def recreate_database() -> str:
     return f"postgresql+psycopg://postgres@{HOST}:5432/{DATABASE}"
 
 
-def build_app(url: str, clients: int, mail_dir: str):
+def build_app(url: str, connections: int, mail_dir: str):
     return create_app(
         "test",
         SQLALCHEMY_DATABASE_URI=url,
-        SQLALCHEMY_ENGINE_OPTIONS={"pool_size": clients + 2, "max_overflow": 0},
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_size": connections + 1, "max_overflow": 0},
         TASK_RUNNER="celery",
         REDIS_URL=None,  # Celery's in-memory broker: publishing is real, nothing runs the tasks
         MAIL_DIR=mail_dir,
@@ -86,19 +92,35 @@ def create_catalogue(*, vendors: int, products: int, stock: int) -> dict[int, li
     rng = random.Random(7)
     catalogue: dict[int, list[int]] = {}
     for v in range(vendors):
-        vendor = Vendor(slug=f"atelier-{v}", name=f"Atelier {v:02d}", status=VendorStatus.APPROVED,
-                        commission_rate_bps=rng.choice([1000, 1200, 1500]),
-                        shipping_flat_cents=690, free_shipping_threshold_cents=6000)
+        vendor = Vendor(
+            slug=f"atelier-{v}",
+            name=f"Atelier {v:02d}",
+            status=VendorStatus.APPROVED,
+            commission_rate_bps=rng.choice([1000, 1200, 1500]),
+            shipping_flat_cents=690,
+            free_shipping_threshold_cents=6000,
+        )
         db.session.add(vendor)
         db.session.flush()
         variants = []
         for p in range(products):
-            product = Product(vendor=vendor, category=category, slug=f"produit-{v}-{p}",
-                              name=f"Produit {p} de l'atelier {v}", status=ProductStatus.ACTIVE,
-                              vat_rate_bps=rng.choice([550, 2000]), published_at=utcnow())
-            variant = Variant(product=product, vendor_id=vendor.id, sku=f"SKU-{v}-{p}",
-                              price_cents=rng.randrange(390, 9900, 10), stock=stock,
-                              weight_grams=rng.randrange(100, 1500))
+            product = Product(
+                vendor=vendor,
+                category=category,
+                slug=f"produit-{v}-{p}",
+                name=f"Produit {p} de l'atelier {v}",
+                status=ProductStatus.ACTIVE,
+                vat_rate_bps=rng.choice([550, 2000]),
+                published_at=utcnow(),
+            )
+            variant = Variant(
+                product=product,
+                vendor_id=vendor.id,
+                sku=f"SKU-{v}-{p}",
+                price_cents=rng.randrange(390, 9900, 10),
+                stock=stock,
+                weight_grams=rng.randrange(100, 1500),
+            )
             db.session.add_all([product, variant])
             variants.append(variant)
         db.session.flush()
@@ -113,8 +135,14 @@ def fill_cart(catalogue: dict[int, list[int]], rng: random.Random) -> int:
     db.session.add(cart)
     for vendor_id in rng.sample(sorted(catalogue), 3):
         variant = db.session.get(Variant, rng.choice(catalogue[vendor_id]))
-        db.session.add(CartLine(cart=cart, variant=variant, quantity=rng.choice([1, 1, 2]),
-                                seen_price_cents=variant.price_cents))
+        db.session.add(
+            CartLine(
+                cart=cart,
+                variant=variant,
+                quantity=rng.choice([1, 1, 2]),
+                seen_price_cents=variant.price_cents,
+            )
+        )
     db.session.commit()
     return cart.id
 
@@ -128,12 +156,19 @@ def one_checkout(app, catalogue, rng: random.Random) -> tuple[str, float, float]
         started = time.perf_counter()
         try:
             cart = db.session.get(Cart, cart_id)
-            quote = quote_checkout(cart=cart, delivery=VENDOR_SHIPPING, postcode="81100",
-                                   now=utcnow())
-            order = place_order(cart=cart, customer=None, email="client@example.fr",
-                                address=ADDRESS, delivery=VENDOR_SHIPPING,
-                                checkout_key=new_checkout_key(), review_digest=quote.digest,
-                                now=utcnow())
+            quote = quote_checkout(
+                cart=cart, delivery=VENDOR_SHIPPING, postcode="81100", now=utcnow()
+            )
+            order = place_order(
+                cart=cart,
+                customer=None,
+                email="client@example.fr",
+                address=ADDRESS,
+                delivery=VENDOR_SHIPPING,
+                checkout_key=new_checkout_key(),
+                review_digest=quote.digest,
+                now=utcnow(),
+            )
             db.session.commit()
         except OrderError as error:
             db.session.rollback()
@@ -148,6 +183,19 @@ def one_checkout(app, catalogue, rng: random.Random) -> tuple[str, float, float]
     return "placed", placed - started, paid - started
 
 
+_client: dict = {}
+
+
+def _start_client(url: str, catalogue: dict[int, list[int]], scratch: str) -> None:
+    """In each client process: its own app and connection pool (never one forked from ours)."""
+    _client["app"] = build_app(url, 1, scratch)
+    _client["catalogue"] = catalogue
+
+
+def _client_checkout(seed: int) -> tuple[str, float, float]:
+    return one_checkout(_client["app"], _client["catalogue"], random.Random(seed))
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
@@ -155,15 +203,20 @@ def percentile(values: list[float], share: float) -> float:
 
 def audit(initial_stock: int) -> dict[str, int]:
     """Units sold per Variant (order lines of every Order) against what each Variant had."""
-    sold = dict(db.session.execute(
-        select(OrderLine.variant_id, func.sum(OrderLine.quantity)).group_by(OrderLine.variant_id)
-    ).all())
+    sold = dict(
+        db.session.execute(
+            select(OrderLine.variant_id, func.sum(OrderLine.quantity)).group_by(
+                OrderLine.variant_id
+            )
+        ).all()
+    )
     stock = dict(db.session.execute(select(Variant.id, Variant.stock)).all())
     return {
         "units_sold": sum(sold.values()),
         "oversold_units": sum(max(0, units - initial_stock) for units in sold.values()),
         "stock_mismatches": sum(
-            1 for variant_id, left in stock.items()
+            1
+            for variant_id, left in stock.items()
             if initial_stock - left != sold.get(variant_id, 0)
         ),
         "negative_stock": sum(1 for left in stock.values() if left < 0),
@@ -174,9 +227,10 @@ def audit(initial_stock: int) -> dict[str, int]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--clients", type=int, default=16)
-    parser.add_argument("--checkouts", type=int, default=1200,
-                        help="attempts, all clients together")
+    parser.add_argument("--clients", type=int, default=16, help="client processes")
+    parser.add_argument(
+        "--checkouts", type=int, default=1200, help="attempts, all clients together"
+    )
     parser.add_argument("--vendors", type=int, default=12)
     parser.add_argument("--products", type=int, default=6, help="per Vendor")
     parser.add_argument("--stock", type=int, default=40, help="units of each Variant")
@@ -184,32 +238,25 @@ def main() -> None:
 
     url = recreate_database()
     with TemporaryDirectory() as scratch:
-        app = build_app(url, args.clients, scratch)
+        app = build_app(url, 1, scratch)
         with app.app_context():
             db.create_all()
             with db.engine.begin() as connection:
                 install_database_extras(connection)
-            catalogue = create_catalogue(vendors=args.vendors, products=args.products,
-                                         stock=args.stock)
+            catalogue = create_catalogue(
+                vendors=args.vendors, products=args.products, stock=args.stock
+            )
             db.session.execute(text("ANALYZE"))
             db.session.commit()
             db.session.remove()
-
-        seeds = iter(range(args.checkouts))
-        lock = threading.Lock()
-
-        def client() -> list[tuple[str, float, float]]:
-            results = []
-            while True:
-                with lock:
-                    seed = next(seeds, None)
-                if seed is None:
-                    return results
-                results.append(one_checkout(app, catalogue, random.Random(seed)))
+            db.engine.dispose()  # no connection may cross the fork into the clients
 
         started = time.perf_counter()
-        with ThreadPoolExecutor(max_workers=args.clients) as pool:
-            outcomes = [r for rs in pool.map(lambda _: client(), range(args.clients)) for r in rs]
+        context = multiprocessing.get_context("fork")
+        with context.Pool(
+            args.clients, initializer=_start_client, initargs=(url, catalogue, scratch)
+        ) as pool:
+            outcomes = pool.map(_client_checkout, range(args.checkouts), chunksize=1)
         elapsed = time.perf_counter() - started
 
         with app.app_context():
@@ -221,19 +268,27 @@ def main() -> None:
     placed = [place for kind, place, _pay in outcomes if kind == "placed"]
     paid = [pay for kind, _place, pay in outcomes if kind == "placed"]
     refused = [place for kind, place, _pay in outcomes if kind != "placed"]
-    print(f"{args.clients} clients, {len(outcomes)} checkouts of 3-Vendor carts in {elapsed:.1f} s "
-          f"({args.vendors} Vendors × {args.products} Products, {args.stock} units each)")
+    print(
+        f"{args.clients} clients, {len(outcomes)} checkouts of 3-Vendor carts in {elapsed:.1f} s "
+        f"({args.vendors} Vendors × {args.products} Products, {args.stock} units each)"
+    )
     print(f"  outcomes            {dict(kinds)}")
     print(f"  attempts/s          {len(outcomes) / elapsed:8.1f}")
     print(f"  paid checkouts/s    {len(placed) / elapsed:8.1f}")
     if placed:
-        print(f"  place  p50 / p99    {percentile(placed, .5) * 1000:6.1f} / "
-              f"{percentile(placed, .99) * 1000:6.1f} ms")
-        print(f"  place+pay p50 / p99 {percentile(paid, .5) * 1000:6.1f} / "
-              f"{percentile(paid, .99) * 1000:6.1f} ms")
+        print(
+            f"  place  p50 / p99    {percentile(placed, 0.5) * 1000:6.1f} / "
+            f"{percentile(placed, 0.99) * 1000:6.1f} ms"
+        )
+        print(
+            f"  place+pay p50 / p99 {percentile(paid, 0.5) * 1000:6.1f} / "
+            f"{percentile(paid, 0.99) * 1000:6.1f} ms"
+        )
     if refused:
-        print(f"  refusal p50 / p99   {percentile(refused, .5) * 1000:6.1f} / "
-              f"{percentile(refused, .99) * 1000:6.1f} ms")
+        print(
+            f"  refusal p50 / p99   {percentile(refused, 0.5) * 1000:6.1f} / "
+            f"{percentile(refused, 0.99) * 1000:6.1f} ms"
+        )
     print(f"  stock audit         {figures}")
     if figures["oversold_units"] or figures["stock_mismatches"] or figures["negative_stock"]:
         print("  FAILED: stock oversold or out of step with the order lines")

@@ -335,9 +335,8 @@ def _place(
         raise OrderError(OrderErrorCode.EMPTY_CART, _("Il n'y a rien à payer dans ce panier."))
     _take_stock(quote)
 
-    number = _next_order_number(now=now)
     order = Order(
-        number=number,
+        number=_provisional_number(),
         customer_id=customer.id if customer is not None else None,
         email=email.strip().lower(),
         checkout_key=checkout_key,
@@ -382,6 +381,9 @@ def _place(
         )
     )
     clear_cart(cart=cart)
+    # The year's counter stays locked until commit: take it last, so that concurrent
+    # checkouts queue behind each other for as short a time as possible.
+    _number_order(order, now=now)
     _send_order_email(order, template="order_received", dedupe="order-received")
     db.session.flush()
     return order
@@ -447,6 +449,18 @@ def _take_stock(quote: CheckoutQuote) -> None:
                 variant_id=variant_id,
                 left=left,
             )
+
+
+def _provisional_number() -> str:
+    """A unique stand-in, replaced by the real number before the transaction commits."""
+    return f"~{secrets.token_hex(9)}"
+
+
+def _number_order(order: Order, *, now: datetime) -> None:
+    order.number = _next_order_number(now=now)
+    for vendor_order in order.vendor_orders:
+        vendor_order.number = f"{order.number}-{vendor_order.sequence}"
+    db.session.flush()
 
 
 def _next_order_number(*, now: datetime) -> str:
