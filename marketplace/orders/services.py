@@ -599,7 +599,9 @@ def record_late_payment(*, order: Order, actor_label: str) -> None:
             from_status=order.status,
             to_status=order.status,
             actor_label=actor_label,
-            note="Paiement reçu alors que la commande n'attendait plus de paiement : à rembourser.",
+            note=_(
+                "Paiement reçu alors que la commande n'attendait plus de paiement : à rembourser."
+            ),
         )
     )
     db.session.flush()
@@ -637,7 +639,7 @@ def expire_unpaid_orders(*, now: datetime, limit: int = 200) -> int:
             continue
         transition_order(
             order=order, event=OrderEvent_.EXPIRE, actor_label="system",
-            note="Délai de paiement dépassé",
+            note=_("Délai de paiement dépassé"),
         )
         for vendor_order in order.vendor_orders:
             transition_vendor_order(
