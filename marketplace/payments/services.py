@@ -7,6 +7,7 @@ replayed or late message finds nothing left to do.
 from collections import deque
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -186,7 +187,7 @@ def confirm_payment(
     if not is_order_payable(order=payment.order, now=now):
         raise OrderError(
             OrderErrorCode.NOT_PAYABLE,
-            "Cette commande ne peut plus être payée : le délai de paiement est dépassé.",
+            _("Cette commande ne peut plus être payée : le délai de paiement est dépassé."),
         )
     result = gateway.confirm_payment(payment.provider_ref, payment_method=payment_method)
     sync_payment(payment=payment, result=result, actor_label="customer", now=now)
@@ -201,7 +202,7 @@ def answer_authentication(
     if not is_order_payable(order=payment.order, now=now):
         raise OrderError(
             OrderErrorCode.NOT_PAYABLE,
-            "Cette commande ne peut plus être payée : le délai de paiement est dépassé.",
+            _("Cette commande ne peut plus être payée : le délai de paiement est dépassé."),
         )
     gateway = get_gateway(payment.gateway)
     result = gateway.complete_authentication(payment.provider_ref, approve=approve)
