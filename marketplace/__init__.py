@@ -104,7 +104,9 @@ def register_template_helpers(app: Flask) -> None:
     def percent_bps_filter(bps: int) -> str:
         from babel.numbers import format_decimal
 
-        return format_decimal(bps / 100, format="#,##0.##", locale=str(get_locale() or "fr")) + " %"
+        locale = str(get_locale() or "fr")
+        number = format_decimal(bps / 100, format="#,##0.##", locale=locale)
+        return f"{number} %" if locale == "fr" else f"{number}%"  # French spaces the sign
 
     @app.context_processor
     def inject_locale() -> dict:
