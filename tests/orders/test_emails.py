@@ -72,7 +72,7 @@ def test_confirmation_email_gives_a_guest_the_link_to_follow(paid_order, monkeyp
     assert follow in email["text"]
     assert follow in email["html"]
     assert "il ne faut pas de compte" in email["text"]
-    assert "est confirmée" in email["subject"]
+    assert email["subject"] == f"Commande {paid_order.number} confirmée"
 
 
 def test_vendor_is_told_what_to_prepare_without_the_address_for_a_pickup(paid_order, monkeypatch):
