@@ -159,7 +159,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=81100, help="random seed of the catalogue")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument(
-        "--reuse", action="store_true", help="reuse a kept database that is already big enough"
+        "--reuse",
+        action="store_true",
+        help="reuse a kept database that is big enough (not after a change to the models)",
     )
     return parser.parse_args(argv)
 
