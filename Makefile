@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := marketplace:create_app
 
-.PHONY: run test worker beat services browser translations lint bench clean
+.PHONY: run test worker beat services browser translations messages lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,12 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 
 translations: $(VENV)/.installed-run
 	$(BIN)/pybabel compile --directory translations --use-fuzzy >/dev/null
+
+## make messages: collect new UI strings into translations/en (then translate them, and `make translations`)
+messages: $(VENV)/.installed-run
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k ngettext:1,2 -k _n:1,2 \
+		--project "Les Ateliers marketplace" --version 1.0 -o translations/messages.pot . >/dev/null
+	$(BIN)/pybabel update -i translations/messages.pot -d translations -l en --no-fuzzy-matching
 
 ## make run: the embedded hub (SQLite, in-process tasks, dev payment gateway, mail to files)
 run: $(VENV)/.installed-run translations
