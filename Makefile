@@ -48,11 +48,18 @@ services:
 browser:
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
 
+## make worker: a Celery worker (production settings: DATABASE_URL, REDIS_URL, SECRET_KEY…
+## from the environment; WORKER_CONCURRENCY processes, default 4). Run one or more per machine.
 worker: $(VENV)/.installed-run
-	MARKETPLACE_ENV=$${MARKETPLACE_ENV:-production} $(BIN)/celery -A workers.celery_app worker --loglevel INFO
+	MARKETPLACE_ENV=$${MARKETPLACE_ENV:-production} $(BIN)/celery -A workers.celery_app worker \
+		--loglevel INFO --pool prefork --concurrency $${WORKER_CONCURRENCY:-4} \
+		--max-tasks-per-child 1000 --without-gossip --without-mingle
 
+## make beat: the periodic-task scheduler. Exactly ONE in the whole deployment.
 beat: $(VENV)/.installed-run
-	MARKETPLACE_ENV=$${MARKETPLACE_ENV:-production} $(BIN)/celery -A workers.celery_app beat --loglevel INFO
+	mkdir -p $${BEAT_STATE_DIR:-instance}
+	MARKETPLACE_ENV=$${MARKETPLACE_ENV:-production} $(BIN)/celery -A workers.celery_app beat \
+		--loglevel INFO --schedule $${BEAT_STATE_DIR:-instance}/celerybeat-schedule
 
 ## make bench: catalogue pages against the ceiling page (BENCH_ARGS="--products 5000 --duration 3")
 bench: $(VENV)/.installed-test services

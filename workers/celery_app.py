@@ -18,6 +18,7 @@ from sqlalchemy.exc import InterfaceError
 from sqlalchemy.exc import OperationalError as DatabaseUnavailable
 
 import workers.tasks
+from marketplace import create_app
 
 #: Every module of `workers/tasks/`, so a new domain's tasks need no registration here.
 TASK_MODULES = tuple(
@@ -80,9 +81,10 @@ def celery_init_app(app: Flask) -> Celery:
     extra = dict(app.config["CELERY"])
     transport_options = {
         "visibility_timeout": visibility_timeout,
-        # A dead Redis must fail a publish at once, not after the default retries.
+        # A publish to a Redis that is gone or hung gives up within these (a web request
+        # waits on it); a refused connection fails at once (see CeleryRunner).
         "socket_connect_timeout": 2,
-        "socket_timeout": 10,
+        "socket_timeout": 3,
         "socket_keepalive": True,
         **extra.pop("broker_transport_options", {}),
     }
@@ -91,6 +93,8 @@ def celery_init_app(app: Flask) -> Celery:
         broker_url=app.config["REDIS_URL"] or "memory://",
         broker_transport_options=transport_options,
         broker_connection_retry_on_startup=True,
+        # A worker waits for Redis to come back however long it takes, instead of exiting.
+        broker_connection_max_retries=None,
         # No result backend: nothing reads results, and a dead Redis result backend makes
         # every publish block for ~20 s.
         result_backend=None,
@@ -131,8 +135,6 @@ def _refuse_long_delay(options: dict, longest_delay: int) -> None:
 @functools.cache
 def make_celery() -> Celery:
     """Create the Flask application from the environment and return its Celery app."""
-    from marketplace import create_app
-
     return create_app().extensions["celery"]
 
 

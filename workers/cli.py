@@ -1,0 +1,66 @@
+"""`flask tasks ...`: run the periodic tasks without beat (embedded hub, cron), watch the outbox."""
+import time
+import uuid
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from marketplace.core.outbox import unsent_messages
+from marketplace.core.tasks import run_task_here
+
+from .celery_app import PERIODIC_TASKS
+
+tasks_cli = AppGroup("tasks", help="Background tasks and the outbox.")
+
+
+@tasks_cli.command("run-periodic")
+@click.option("--only", "only", multiple=True, type=click.Choice(list(PERIODIC_TASKS)),
+              help="Run only this periodic task (repeatable).")
+@click.option("--every", type=click.FloatRange(min=1), default=None,
+              help="Run them again every this many seconds, until interrupted.")
+def run_periodic_command(only: tuple[str, ...], every: float | None) -> None:
+    """Run the periodic tasks here, once each, as beat would schedule them.
+
+    The embedded hub has no beat: run this from cron every minute (or with --every 60).
+    A failing task is reported and the others still run; the exit status is 1 then.
+    """
+    keys = [key for key in PERIODIC_TASKS if not only or key in only]
+    while True:
+        failed = _run_periodic_once(keys)
+        if every is None:
+            raise SystemExit(1 if failed else 0)
+        time.sleep(every)
+
+
+def _run_periodic_once(keys: list[str]) -> int:
+    failed = 0
+    for key in keys:
+        task_name = PERIODIC_TASKS[key][0]
+        started = time.perf_counter()
+        try:
+            result = run_task_here(current_app, task_name, {}, task_id=f"cli-{uuid.uuid4()}")
+        except Exception as error:
+            failed += 1
+            current_app.logger.exception("periodic task %s failed", task_name)
+            click.echo(f"{key}: failed: {type(error).__name__}: {error}", err=True)
+        else:
+            elapsed = time.perf_counter() - started
+            click.echo(f"{key}: {result} ({elapsed:.2f} s)")
+    return failed
+
+
+@tasks_cli.command("outbox")
+@click.option("--limit", default=20, show_default=True, help="How many waiting messages to show.")
+def outbox_command(limit: int) -> None:
+    """Show the outbox messages still waiting to be sent, oldest first, with their last error."""
+    waiting = unsent_messages(limit=limit)
+    if not waiting:
+        click.echo("Outbox empty: every message was sent.")
+        return
+    for message in waiting:
+        click.echo(
+            f"{message.created_at:%Y-%m-%d %H:%M:%S} {message.task_name} {message.id} "
+            f"attempts={message.attempts} next={message.available_at:%H:%M:%S} "
+            f"{message.last_error or ''}".rstrip()
+        )
