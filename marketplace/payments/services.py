@@ -130,9 +130,11 @@ def sync_payment(
         payment.refunded_cents = min(result.amount_refunded_cents, payment.amount_cents)
 
     order = payment.order
-    events = _events_towards(
-        PaymentStatus(payment.status), reported_status(payment=payment, result=result)
-    )
+    target = reported_status(payment=payment, result=result)
+    if target == PaymentStatus.FAILED and payment.status == PaymentStatus.FAILED:
+        # Another card declined: the same state, but the customer must read the new reason.
+        payment.failure_message = result.failure_message or payment.failure_message
+    events = _events_towards(PaymentStatus(payment.status), target)
     for event in events:
         status = transition_payment(payment=payment, event=event, actor_label=actor_label)
         if event == PaymentEvent.RETRY:

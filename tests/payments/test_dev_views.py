@@ -53,6 +53,15 @@ def test_declined_card_says_why_and_the_customer_retries(client, order):
     assert order.status == OrderStatus.PAID
 
 
+def test_a_second_decline_shows_its_own_reason(client, order):
+    client.post(pay_url(order), data={"card_number": "4000 0000 0000 0002"})
+    client.post(pay_url(order), data={"card_number": "5555 5555 5555 4444"})
+
+    page = text_of(client.get(pay_url(order)))
+    assert "n'est pas une carte de test" in page
+    assert "refusée par votre banque" not in page
+
+
 def test_a_card_number_must_be_digits(client, order):
     page = text_of(client.post(pay_url(order), data={"card_number": "abcd"}))
     assert "ne contient que des chiffres" in page
