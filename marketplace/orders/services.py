@@ -288,7 +288,9 @@ def place_order(
     `review_digest` is the digest of the review page the customer submitted: if any price,
     quantity, rate or fee changed since, nothing is placed and the customer is shown the new
     figures. Submitting the same `checkout_key` again (double click, second tab) returns the
-    Order already placed, even when both submissions race.
+    Order already placed, even when both submissions race. Each VendorOrder freezes its
+    Vendor's commission rate; the commission is taken on the goods including VAT (why:
+    `pricing.commission_for`).
     Raises `OrderError` (sold out, cart changed, delivery gone…) and leaves nothing behind.
     """
     customer_id = customer.id if customer is not None else None
