@@ -727,7 +727,7 @@ def _external_url(endpoint: str, **values: object) -> str:
         return url_for(endpoint, **values) if current_app.config.get("SERVER_NAME") else ""
 
 
-def order_links(order: Order) -> dict[str, str]:
+def order_links(*, order: Order) -> dict[str, str]:
     """Where the customer follows and pays for an Order: their account, or the secret link."""
     if order.customer_id is not None:
         return {
@@ -741,7 +741,7 @@ def order_links(order: Order) -> dict[str, str]:
     }
 
 
-def describe_delivery(order: Order) -> str:
+def describe_delivery(*, order: Order) -> str:
     """The delivery booking in words, in the current locale."""
     if order.delivery_method == DeliveryMethod.PICKUP and order.pickup_slot_id:
         slot = db.session.get(PickupSlot, order.pickup_slot_id)
@@ -780,8 +780,8 @@ def _order_email_context(order: Order) -> dict[str, object]:
         "order_number": order.number,
         "customer_name": order.address.get("full_name", ""),
         "is_guest": order.customer_id is None,
-        **order_links(order),
-        "delivery_text": describe_delivery(order),
+        **order_links(order=order),
+        "delivery_text": describe_delivery(order=order),
         "vendor_orders": [
             {
                 "number": vendor_order.number,
@@ -837,7 +837,7 @@ def _send_vendor_order_email(vendor_order: VendorOrder) -> None:
             "vendor_name": vendor.name,
             "vendor_order_number": vendor_order.number,
             "delivery_method": str(order.delivery_method),
-            "delivery_text": describe_delivery(order),
+            "delivery_text": describe_delivery(order=order),
             "address": order.address if order.delivery_method == DeliveryMethod.VENDOR_SHIPPING
             else None,
             "lines": [_line_context(line) for line in vendor_order.lines],

@@ -333,7 +333,7 @@ def confirmation(number: str):
 def _order_context(order: Order) -> dict:
     vat = sorted(((int(rate), cents) for rate, cents in order.vat_breakdown.items()))
     return {
-        "delivery_text": services.describe_delivery(order),
+        "delivery_text": services.describe_delivery(order=order),
         "vat_rows": vat,
         "order_events": [event for event in order.events if event.vendor_order_id is None],
         "vendor_events": {
