@@ -57,6 +57,10 @@ class Config:
     CELERY: dict = {}
     #: Sent outbox messages are kept this long (their dedupe keys too), then deleted.
     OUTBOX_RETENTION_DAYS = 30
+    #: A message sent this long ago that no worker finished is sent again (Redis lost it),
+    #: at most OUTBOX_MAX_RESENDS times. Longer than a task's time limit plus its retries.
+    OUTBOX_RESEND_AFTER_SECONDS = 7200
+    OUTBOX_MAX_RESENDS = 3
     SECURE_HEADERS_HSTS = False
     PREFERRED_URL_SCHEME = "http"
     SERVER_NAME: str | None = None

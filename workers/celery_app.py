@@ -19,6 +19,7 @@ from sqlalchemy.exc import OperationalError as DatabaseUnavailable
 
 import workers.tasks
 from marketplace import create_app
+from marketplace.core.outbox import mark_message_done
 
 #: Every module of `workers/tasks/`, so a new domain's tasks need no registration here.
 TASK_MODULES = tuple(
@@ -72,7 +73,11 @@ def celery_init_app(app: Flask) -> Celery:
             # A fresh context per run: its own session and transaction, and its boundary
             # publishes the outbox messages the task committed.
             with app.app_context():
-                return self.run(*args, **kwargs)
+                result = self.run(*args, **kwargs)
+                if not self.request.called_directly:
+                    # From a worker: the outbox message (same id) is done, not to be resent.
+                    mark_message_done(self.request.id)
+                return result
 
         def apply_async(self, *args: object, **options: object):  # noqa: ANN201
             _refuse_long_delay(options, longest_delay)

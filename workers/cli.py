@@ -1,12 +1,14 @@
 """`flask tasks ...`: run the periodic tasks without beat (embedded hub, cron), watch the outbox."""
 import time
 import uuid
+from datetime import timedelta
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from marketplace.core.outbox import unsent_messages
+from marketplace.core.models import utcnow
+from marketplace.core.outbox import unfinished_messages
 from marketplace.core.tasks import run_task_here
 
 from .celery_app import PERIODIC_TASKS
@@ -53,14 +55,20 @@ def _run_periodic_once(keys: list[str]) -> int:
 @tasks_cli.command("outbox")
 @click.option("--limit", default=20, show_default=True, help="How many waiting messages to show.")
 def outbox_command(limit: int) -> None:
-    """Show the outbox messages still waiting to be sent, oldest first, with their last error."""
-    waiting = unsent_messages(limit=limit)
-    if not waiting:
-        click.echo("Outbox empty: every message was sent.")
+    """Show the messages still waiting to be sent, and those sent long ago that no worker
+    finished, oldest first, with their last error."""
+    resend_after = timedelta(seconds=current_app.config["OUTBOX_RESEND_AFTER_SECONDS"])
+    stuck = unfinished_messages(sent_before=utcnow() - resend_after, limit=limit)
+    if not stuck:
+        click.echo("Outbox clear: every message was sent, and every old one done.")
         return
-    for message in waiting:
+    for message in stuck:
+        state = (
+            f"waiting next={message.available_at:%H:%M:%S}" if message.sent_at is None
+            else f"sent {message.sent_at:%Y-%m-%d %H:%M:%S} never done"
+        )
         click.echo(
-            f"{message.created_at:%Y-%m-%d %H:%M:%S} {message.task_name} {message.id} "
-            f"attempts={message.attempts} next={message.available_at:%H:%M:%S} "
+            f"{message.created_at:%Y-%m-%d %H:%M:%S} {message.task_name} {message.id} {state} "
+            f"attempts={message.attempts} resends={message.resends} "
             f"{message.last_error or ''}".rstrip()
         )

@@ -6,7 +6,9 @@ request, of the task, of the CLI command: `register_outbox` hooks them) hands th
 committed to the task runner: in the embedded default the task runs in-process in its own
 transaction, in production it is published to Celery with the row id as the task id. A row
 that could not be handed over stays unsent with its error, and the periodic relay
-(`publish_pending`) sends it later, so nothing is lost when the broker is down. Because a
+(`publish_pending`) sends it later, so nothing is lost when the broker is down. A worker
+marks the message done when its task finished; one sent long ago and never done (the broker
+lost it: Redis restarted without its data) is sent again by `resend_unfinished`. Because a
 message can be delivered twice (relay after a crash, broker redelivery), every task is
 idempotent.
 """
@@ -18,7 +20,18 @@ from contextlib import closing
 from datetime import datetime, timedelta
 
 from flask import Flask, current_app, g, has_app_context
-from sqlalchemy import JSON, DateTime, Index, Integer, String, Text, delete, event, select
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    Index,
+    Integer,
+    String,
+    Text,
+    delete,
+    event,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -51,16 +64,28 @@ class OutboxMessage(db.Model):
     #: Not handed over before this time: pushed back after a task failed in-process.
     available_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    #: When its task finished (the worker says so; in-process, when it was sent).
+    done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: Publishing attempts, failed ones included.
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    #: How many times it was sent again because no worker ever finished it.
+    resends: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str] = mapped_column(Text, default="")
 
     __table_args__ = (
-        # The relay only ever reads unsent rows; sent ones pile up until the cleanup.
+        # The relay only ever reads unsent rows, and sent rows not done yet; done ones pile
+        # up until the cleanup.
         Index(
             "ix_outbox_messages_unsent",
             "available_at",
             postgresql_where=sent_at.is_(None),
             sqlite_where=sent_at.is_(None),
+        ),
+        Index(
+            "ix_outbox_messages_unfinished",
+            "sent_at",
+            postgresql_where=done_at.is_(None),
+            sqlite_where=done_at.is_(None),
         ),
     )
 
@@ -166,6 +191,8 @@ def _publish(*, only_ids: Collection[str] | None, limit: int) -> int:
                                   message.task_name, message.id, message.available_at)
                 else:
                     message.sent_at = utcnow()
+                    if runner.done_when_sent:
+                        message.done_at = message.sent_at
                     message.last_error = ""
                     sent += 1
             session.commit()
@@ -180,6 +207,42 @@ def _retry_delay(attempts: int) -> timedelta:
     return min(_FIRST_RETRY_DELAY * 2 ** min(max(attempts - 1, 0), 10), _LONGEST_RETRY_DELAY)
 
 
+def mark_message_done(message_id: str) -> None:
+    """Record that the task of this message finished (a worker calls this after a run).
+
+    In its own session: the task's own transaction is over, and must stay the task's.
+    """
+    with closing(db.session.session_factory()) as session:
+        session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == message_id, OutboxMessage.done_at.is_(None))
+            .values(done_at=utcnow())
+        )
+        session.commit()
+
+
+def resend_unfinished(*, now: datetime, sent_before: datetime, max_resends: int) -> int:
+    """Make messages sent before `sent_before` and never done unsent again, for the relay.
+
+    The broker lost them (a Redis restarted without its data), or their task kept failing:
+    each is sent again at most `max_resends` times. `sent_before` must leave a task time to
+    run and to exhaust its retries. Returns how many will be sent again.
+    """
+    result = db.session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.sent_at < sent_before,
+            OutboxMessage.done_at.is_(None),
+            OutboxMessage.resends < max_resends,
+        )
+        .values(sent_at=None, available_at=now, resends=OutboxMessage.resends + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount:
+        log.warning("outbox: %s message(s) sent but never done, sending again", result.rowcount)
+    return result.rowcount
+
+
 def delete_sent_messages(*, sent_before: datetime) -> int:
     """Delete messages sent before `sent_before`; unsent ones are kept whatever their age."""
     result = db.session.execute(
@@ -189,12 +252,16 @@ def delete_sent_messages(*, sent_before: datetime) -> int:
     return result.rowcount
 
 
-def unsent_messages(*, limit: int = 50) -> list[OutboxMessage]:
-    """The oldest messages still waiting, for operators (`flask tasks outbox`)."""
+def unfinished_messages(*, sent_before: datetime, limit: int = 50) -> list[OutboxMessage]:
+    """For operators (`flask tasks outbox`): the oldest messages still waiting to be sent,
+    and those sent before `sent_before` that no worker finished."""
     return list(
         db.session.scalars(
             select(OutboxMessage)
-            .where(OutboxMessage.sent_at.is_(None))
+            .where(
+                OutboxMessage.sent_at.is_(None)
+                | (OutboxMessage.done_at.is_(None) & (OutboxMessage.sent_at < sent_before))
+            )
             .order_by(OutboxMessage.created_at)
             .limit(limit)
         )

@@ -31,6 +31,8 @@ class InProcessRunner:
     batch_size = 1
     #: Nothing stops the other messages: a failure belongs to one task.
     unavailable_errors: tuple[type[Exception], ...] = ()
+    #: A message counts as sent once its task ran without error.
+    done_when_sent = True
 
     def __init__(self, app: Flask):
         self.app = app
@@ -48,6 +50,8 @@ class CeleryRunner:
 
     batch_size = 100
     unavailable_errors: tuple[type[Exception], ...] = (OperationalError,)
+    #: The worker marks it done when the task finished (see `mark_message_done`).
+    done_when_sent = False
 
     def __init__(self, app: Flask):
         self.app = app

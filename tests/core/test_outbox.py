@@ -13,6 +13,7 @@ from marketplace.core.outbox import (
     enqueue,
     publish_committed,
     publish_pending,
+    resend_unfinished,
 )
 from marketplace.extensions import db
 from marketplace.notifications.models import SentEmail
@@ -75,6 +76,7 @@ def test_message_runs_once_after_the_request_that_committed_it(app, db_session):
     assert CALLS == [("record", {"order_id": 12})]
     sent = _message(message.id)
     assert sent.sent_at is not None and sent.attempts == 1
+    assert sent.done_at == sent.sent_at  # in-process, sent means run
     assert publish_pending() == 0  # the relay finds nothing left to send
 
 
@@ -193,3 +195,28 @@ def test_cleanup_deletes_only_old_sent_messages(db_session):
     db_session.commit()
     remaining = set(db_session.scalars(select(OutboxMessage.id)))
     assert remaining == {recent_sent.id, old_unsent.id}
+
+
+def test_message_sent_but_never_done_is_sent_again_a_few_times(db_session):
+    """As after Redis restarted without its data: published, never run by any worker."""
+    lost = enqueue("tests.outbox.record", order_id=17)
+    finished = enqueue("tests.outbox.record", order_id=18)
+    db_session.commit()
+    long_ago = utcnow() - timedelta(hours=3)
+    _message(lost.id).sent_at = long_ago
+    done = _message(finished.id)
+    done.sent_at = done.done_at = long_ago
+    db_session.commit()
+
+    for expected_resends in (1, 2):
+        now = utcnow()
+        assert resend_unfinished(now=now, sent_before=now - timedelta(hours=2), max_resends=2) == 1
+        db_session.commit()
+        assert publish_pending() == 1
+        resent = _message(lost.id)
+        assert resent.resends == expected_resends
+        resent.sent_at, resent.done_at = long_ago, None  # lost once more
+        db_session.commit()
+    now = utcnow()
+    assert resend_unfinished(now=now, sent_before=now - timedelta(hours=2), max_resends=2) == 0
+    assert CALLS == [("record", {"order_id": 17})] * 2

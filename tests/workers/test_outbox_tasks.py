@@ -1,12 +1,14 @@
 """Outbox messages through Redis to a real Celery worker: run once, even when published twice."""
 import time
+from datetime import timedelta
 from pathlib import Path
 
 from celery.contrib.testing.worker import start_worker
 from celery.signals import task_postrun
 from sqlalchemy import func, select, update
 
-from marketplace.core.outbox import OutboxMessage, enqueue, publish_pending
+from marketplace.core.models import utcnow
+from marketplace.core.outbox import OutboxMessage, enqueue, publish_pending, resend_unfinished
 from marketplace.extensions import db
 from marketplace.notifications.models import SentEmail
 from tests.workers.worker_process import wait_until
@@ -55,7 +57,13 @@ def test_message_committed_by_a_service_is_run_by_the_worker_once(
         # Leaving the context published the message; the worker sends the email.
         wait_until(lambda: _emails_sent(committed_db, "pw:1"), what="the email")
         print(f"\ncommit -> email sent by the worker: {time.perf_counter() - committed:.3f} s")
-        assert committed_db.get(OutboxMessage, message_id).sent_at is not None
+        done = wait_until(
+            lambda: committed_db.scalar(
+                select(OutboxMessage.done_at).where(OutboxMessage.id == message_id)
+            ),
+            what="the worker's done mark",
+        )
+        assert done >= committed_db.get(OutboxMessage, message_id).sent_at
         with worker_app.app_context():
             assert publish_pending() == 0
     assert _emails_sent(committed_db, "pw:1") == 1
@@ -87,4 +95,37 @@ def test_message_published_twice_acts_once(committed_db, broker_url, make_worker
     # Both deliveries carry the outbox row's id; the second one found the email already sent.
     assert runs.runs == [(message_id, True), (message_id, False)]
     assert _emails_sent(committed_db, "pw:2") == 1
+    assert len(_mail_files(tmp_path)) == 1
+
+
+def test_message_lost_by_a_redis_restart_is_sent_again(
+    committed_db, private_redis, make_worker_app, tmp_path
+):
+    worker_app = make_worker_app(private_redis.url())
+    with worker_app.app_context():
+        message = enqueue("notifications.send_email", **_password_changed_email("pw:3"))
+        db.session.commit()
+        message_id = message.id
+    assert committed_db.get(OutboxMessage, message_id).sent_at is not None
+    committed_db.rollback()
+    # Redis restarts without its data before any worker took the message.
+    private_redis.stop()
+    private_redis.start()
+    with start_worker(worker_app.extensions["celery"], pool="solo", perform_ping_check=False):
+        time.sleep(1)
+        assert _emails_sent(committed_db, "pw:3") == 0  # nothing left to consume
+        with worker_app.app_context():
+            # The relay, once OUTBOX_RESEND_AFTER_SECONDS have passed.
+            later = utcnow() + timedelta(seconds=worker_app.config["OUTBOX_RESEND_AFTER_SECONDS"])
+            assert resend_unfinished(now=utcnow(), sent_before=later, max_resends=3) == 1
+            db.session.commit()
+            assert publish_pending() == 1
+        wait_until(lambda: _emails_sent(committed_db, "pw:3"), what="the email")
+        wait_until(
+            lambda: committed_db.scalar(
+                select(OutboxMessage.done_at).where(OutboxMessage.id == message_id)
+            ),
+            what="the worker's done mark",
+        )
+    assert _emails_sent(committed_db, "pw:3") == 1
     assert len(_mail_files(tmp_path)) == 1

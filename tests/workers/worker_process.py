@@ -26,7 +26,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def redelivery_overrides(visibility_timeout: int = 4) -> dict:
-    """Config overrides: a short visibility timeout, swept every second."""
+    """Config overrides: a short visibility timeout, swept every second.
+
+    The task time limit (prefork pools only) must stay under it: a slow task in a test with
+    a short timeout is killed by that limit, and counted as failed, not redelivered.
+    """
     return {
         "CELERY_VISIBILITY_TIMEOUT": visibility_timeout,
         "CELERY_TASK_TIME_LIMIT": visibility_timeout - 1,

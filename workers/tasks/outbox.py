@@ -5,13 +5,22 @@ from celery import shared_task
 from flask import current_app
 
 from marketplace.core.models import utcnow
-from marketplace.core.outbox import delete_sent_messages, publish_pending
+from marketplace.core.outbox import delete_sent_messages, publish_pending, resend_unfinished
 from marketplace.extensions import db
 
 
 @shared_task(name="outbox.relay")
 def relay_outbox_task() -> int:
-    """Send what the request or task that wrote it could not (broker down, crash)."""
+    """Send what the request or task that wrote it could not (broker down, crash), and again
+    what was sent long ago but never done (the broker lost it)."""
+    config = current_app.config
+    now = utcnow()
+    resend_unfinished(
+        now=now,
+        sent_before=now - timedelta(seconds=config["OUTBOX_RESEND_AFTER_SECONDS"]),
+        max_resends=config["OUTBOX_MAX_RESENDS"],
+    )
+    db.session.commit()
     return publish_pending()
 
 
