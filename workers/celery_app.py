@@ -9,6 +9,7 @@ whose worker died is handed to another one (`task_reject_on_worker_lost`, and Re
 unacknowledged message back after `visibility_timeout`). So every task is idempotent.
 """
 import functools
+import logging
 import pkgutil
 from datetime import datetime, timedelta
 
@@ -20,6 +21,8 @@ from sqlalchemy.exc import OperationalError as DatabaseUnavailable
 import workers.tasks
 from marketplace import create_app
 from marketplace.core.outbox import mark_message_done
+
+log = logging.getLogger(__name__)
 
 #: Every module of `workers/tasks/`, so a new domain's tasks need no registration here.
 TASK_MODULES = tuple(
@@ -75,8 +78,7 @@ def celery_init_app(app: Flask) -> Celery:
             with app.app_context():
                 result = self.run(*args, **kwargs)
                 if not self.request.called_directly:
-                    # From a worker: the outbox message (same id) is done, not to be resent.
-                    mark_message_done(self.request.id)
+                    _mark_done(self.request.id)
                 return result
 
         def apply_async(self, *args: object, **options: object):  # noqa: ANN201
@@ -122,6 +124,18 @@ def celery_init_app(app: Flask) -> Celery:
     celery_app.loader.import_default_modules()
     app.extensions["celery"] = celery_app
     return celery_app
+
+
+def _mark_done(task_id: str) -> None:
+    """From a worker: the outbox message of this task (same id) is done, not to be resent.
+
+    The task's work is committed: if the mark cannot be written, the message is merely sent
+    again later (tasks are idempotent), so the task must not fail for it.
+    """
+    try:
+        mark_message_done(task_id)
+    except Exception:
+        log.exception("outbox: could not mark message %s done", task_id)
 
 
 def _refuse_long_delay(options: dict, longest_delay: int) -> None:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from marketplace import create_app
 from workers.celery_app import PERIODIC_TASKS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -51,3 +52,9 @@ def test_retry_backoff_of_every_task_stays_under_the_visibility_timeout(app):
         if getattr(task, "autoretry_for", ()):
             assert task.retry_backoff_max <= longest, name
             assert task.retry_jitter, name
+
+
+def test_celery_runner_without_redis_is_refused():
+    """Celery would fall back to an in-memory broker that no worker reads."""
+    with pytest.raises(RuntimeError, match="needs REDIS_URL"):
+        create_app("test", TASK_RUNNER="celery", REDIS_URL=None)
