@@ -16,7 +16,9 @@ from marketplace.core.outbox import (
     resend_unfinished,
 )
 from marketplace.extensions import db
+from marketplace.notifications import services as notification_services
 from marketplace.notifications.models import SentEmail
+from tests.factories.accounts import UserFactory
 
 #: What the test tasks did, in order: (task name, kwargs).
 CALLS: list[tuple[str, dict]] = []
@@ -220,3 +222,27 @@ def test_message_sent_but_never_done_is_sent_again_a_few_times(db_session):
     now = utcnow()
     assert resend_unfinished(now=now, sent_before=now - timedelta(hours=2), max_resends=2) == 0
     assert CALLS == [("record", {"order_id": 17})] * 2
+
+
+def test_page_whose_email_fails_still_answers_and_the_email_goes_later(
+    client, db_session, monkeypatch
+):
+    UserFactory(email="oubli@example.fr")
+    db_session.commit()
+
+    def mail_server_down(message):
+        raise ConnectionRefusedError("SMTP 127.0.0.1:25 refused the connection")
+
+    monkeypatch.setattr(notification_services, "deliver", mail_server_down)
+    response = client.post("/password/forgot", data={"email": "oubli@example.fr"})
+    assert response.status_code == 302  # the customer sees the usual answer
+    [message] = db_session.scalars(select(OutboxMessage))
+    assert message.sent_at is None
+    assert "SMTP 127.0.0.1:25 refused" in message.last_error
+    assert db_session.scalar(select(func.count(SentEmail.id))) == 0
+
+    monkeypatch.undo()  # the mail server is back; the relay's next run after the delay
+    message.available_at = utcnow() - timedelta(seconds=1)
+    db_session.commit()
+    assert publish_pending() == 1
+    assert db_session.scalar(select(SentEmail.to)) == "oubli@example.fr"
