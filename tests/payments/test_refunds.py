@@ -7,6 +7,7 @@ from marketplace.core.outbox import OutboxMessage
 from marketplace.extensions import db
 from marketplace.orders.models import OrderEvent
 from marketplace.payments.errors import PaymentError, PaymentErrorCode
+from marketplace.payments.gateway import GatewayUnavailable
 from marketplace.payments.refunds import (
     reconcile_refunds,
     refundable_cents,
@@ -219,3 +220,26 @@ def test_customer_is_emailed_once_per_refund(two_vendor_order):
     assert len(emails) == 1
     assert emails[0].kwargs["to"] == order.email
     assert emails[0].kwargs["amount_cents"] == 700
+
+
+def test_refund_answered_too_late_three_times_is_found_again_by_its_key(
+    two_vendor_order, localstripe
+):
+    """Stripe refunds at the first attempt but every answer comes after the client's 1 s
+    timeout: the call fails (the task will retry), and the retry gets the same refund."""
+    order, _, _ = two_vendor_order
+    refund = request_refund(vendor_order=order.vendor_orders[1], actor=None, actor_label="admin",
+                            amount_cents=3000)
+    localstripe.inject_fault("/v1/refunds", mode="late", delay=1.5, times=3)
+
+    with pytest.raises(GatewayUnavailable):
+        send_refund(refund=refund, now=utcnow())
+    assert (refund.status, refund.provider_ref) == ("pending", None)
+    assert len(localstripe.list("refunds")) == 1
+
+    send_refund(refund=refund, now=utcnow())
+
+    assert refund.status == "succeeded"
+    assert [r["id"] for r in localstripe.list("refunds")] == [refund.provider_ref]
+    assert localstripe.hits("/v1/refunds") == 4  # 3 timed out, 1 replayed by key
+    assert order.vendor_orders[1].refunded_cents == 3000

@@ -152,3 +152,15 @@ def event_body(event_type: str, obj: dict, *, event_id: str, created: int | None
         "api_version": "2026-10-28.endive",
         "data": {"object": obj},
     }).encode()
+
+
+def stripe_settings(localstripe: LocalStripe, **extra: object) -> dict:
+    """Config overrides for an app (or a worker subprocess) whose gateway is this fake."""
+    return {
+        "PAYMENT_GATEWAY": "stripe",
+        "STRIPE_SECRET_KEY": SECRET_KEY,
+        "STRIPE_PUBLISHABLE_KEY": PUBLISHABLE_KEY,
+        "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
+        "STRIPE_API_BASE": localstripe.base_url,
+        **extra,
+    }

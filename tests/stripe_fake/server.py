@@ -288,9 +288,18 @@ async def idempotency_middleware(request, handler):
     if fault is not None and fault["mode"] == "fail_before":
         return web.json_response({"error": {"type": "api_error", "message": "Injected failure"}},
                                  status=500)
+    response = await _idempotent(handler, request)
+    if fault is not None:
+        # The work is done (and its answer kept for the key); only the answer is late.
+        await asyncio.sleep(fault["delay"])
+    return response
+
+
+async def _idempotent(handler, request):
+    """Stripe's rule: the first answer for a key is replayed; other parameters are refused."""
     key = request.headers.get("Idempotency-Key")
     if request.method != "POST" or not key:
-        return await _answer(handler, request, fault)
+        return await handler(request)
     body = await request.read()
     cache_key = (request.headers.get("Authorization", ""), key)
     if cache_key in _idempotent_answers:
@@ -313,15 +322,6 @@ async def idempotency_middleware(request, handler):
             _idempotent_answers[cache_key] = (body, response.status, response.body)
     finally:
         _in_flight.discard(cache_key)
-    if fault is not None:
-        await asyncio.sleep(fault["delay"])
-    return response
-
-
-async def _answer(handler, request, fault):
-    response = await handler(request)
-    if fault is not None:
-        await asyncio.sleep(fault["delay"])
     return response
 
 
