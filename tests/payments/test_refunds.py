@@ -243,3 +243,19 @@ def test_refund_answered_too_late_three_times_is_found_again_by_its_key(
     assert [r["id"] for r in localstripe.list("refunds")] == [refund.provider_ref]
     assert localstripe.hits("/v1/refunds") == 4  # 3 timed out, 1 replayed by key
     assert order.vendor_orders[1].refunded_cents == 3000
+
+
+def test_the_embedded_dev_gateway_refunds_through_the_same_services(db_session, app):
+    """`make run` has no Stripe: the same refund path works against the dev gateway."""
+    assert app.config["PAYMENT_GATEWAY"] == "dev"
+    order = place_test_order((VariantFactory(price_cents=3000, stock=2), 2))
+    pay_test_order(order, payment_method="4242 4242 4242 4242")
+    vendor_order = order.vendor_orders[0]
+
+    refund = _sent(request_refund(vendor_order=vendor_order, actor=None, actor_label="admin",
+                                  quantities={vendor_order.lines[0].id: 1}, restock=True))
+
+    assert (refund.status, refund.amount_cents) == ("succeeded", 3000)
+    assert refund.provider_ref.startswith("devre_")
+    assert order.payment.status == "partially_refunded"
+    assert order.payment.refunded_cents == 3000

@@ -1,5 +1,7 @@
 """A worker killed with SIGKILL while it sends a refund: the redelivered task sends the same
 idempotency key, Stripe (localstripe) answers with the same refund, and we count it once."""
+import time
+
 import pytest
 from sqlalchemy import select
 
@@ -46,6 +48,7 @@ def test_worker_killed_mid_refund_does_not_refund_twice(
                what="the refund at Stripe")
     first.wait_for("Task payments.send_refund[")
     first.kill()
+    killed = time.monotonic()
 
     def stored():
         committed_db.expire_all()
@@ -55,6 +58,7 @@ def test_worker_killed_mid_refund_does_not_refund_twice(
 
     second = start_worker_process(broker_url, overrides=settings)
     wait_until(lambda: stored().status == "succeeded", timeout=60, what="the refund, redelivered")
+    print(f"\nkill -9 -> refund recorded by the next worker: {time.monotonic() - killed:.1f} s")
     second.stop()
 
     [at_stripe] = localstripe.list("refunds", payment_intent=intent_ref)

@@ -1,6 +1,7 @@
 """End to end with a real Celery worker over Redis: the customer pays at Stripe (localstripe),
 Stripe posts a signed webhook to our running app, the worker applies it and sends the email."""
 import threading
+import time
 
 import pytest
 from celery.contrib.testing.worker import start_worker
@@ -54,6 +55,7 @@ def test_stripe_payment_webhook_applied_by_a_worker_pays_the_order_and_sends_the
 
         # The customer confirms in Stripe.js; about 1 s later Stripe posts the signed event.
         localstripe.post(f"/v1/payment_intents/{intent_ref}/confirm", payment_method="pm_card_visa")
+        paid_at_stripe = time.monotonic()
 
         def confirmation_sent():
             committed_db.expire_all()
@@ -61,12 +63,16 @@ def test_stripe_payment_webhook_applied_by_a_worker_pays_the_order_and_sends_the
                 SentEmail.dedupe_key == f"order-confirmation:{number}"))
 
         email = wait_until(confirmation_sent, timeout=30, what="the confirmation email")
+        elapsed = time.monotonic() - paid_at_stripe
+        print(f"\npaid at Stripe -> email sent by the worker: {elapsed:.2f} s"
+              " (localstripe waits 1 s before posting its webhook)")
 
     paid = committed_db.scalar(select(Order).where(Order.number == number))
     assert (paid.status, paid.payment.status) == ("paid", "succeeded")
     assert email.to == "ines@example.fr"
     [event] = committed_db.scalars(select(WebhookEvent).where(
-        WebhookEvent.type == "payment_intent.succeeded")).all()
+        WebhookEvent.type == "payment_intent.succeeded", WebhookEvent.object_id == intent_ref
+    )).all()
     assert (event.object_id, event.attempts) == (intent_ref, 1)
     assert event.processed_at is not None
     mails = [path.read_text() for path in (tmp_path / "mail").glob("*.eml")]

@@ -13,7 +13,8 @@ adds, as close to Stripe's documented behaviour as we need:
 - refunds that never exceed what is left on the charge, with a `charge.refunded` event;
 - idempotency keys: the same key replays the first answer (a different body gets a 400);
 - fault injection for tests (`POST /_config/faults`): answer late after doing the work, or fail
-  before doing it, so client timeouts and retries can be exercised for real.
+  before doing it, so client timeouts and retries can be exercised for real;
+- `DELETE /_config/data` also forgets webhook endpoints, idempotency keys and faults.
 """
 import asyncio
 import socket
@@ -24,7 +25,7 @@ from aiohttp import web
 from localstripe import resources as R
 from localstripe import server as S
 from localstripe.errors import UserError
-from localstripe.webhooks import schedule_webhook
+from localstripe.webhooks import _webhooks, schedule_webhook
 
 # State lives in memory only: never read or write localstripe's fixed pickle file, so a stale
 # file cannot leak into a run and two runs cannot overwrite each other's state.
@@ -276,6 +277,7 @@ def _take_fault(method: str, path: str) -> dict | None:
 @web.middleware
 async def idempotency_middleware(request, handler):
     if request.path == "/_config/data" and request.method == "DELETE":
+        _webhooks.clear()
         _idempotent_answers.clear()
         _faults.clear()
         _hits.clear()
