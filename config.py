@@ -46,6 +46,11 @@ class Config:
     STRIPE_PUBLISHABLE_KEY: str | None = None
     STRIPE_WEBHOOK_SECRET: str | None = None
     STRIPE_API_BASE: str | None = None  # a Stripe-compatible server (tests: localstripe on loopback)
+    #: Retries of a Stripe call that failed on the way (connection, timeout, 409, 5xx), each
+    #: with the same idempotency key; StripeClient makes none unless told.
+    STRIPE_MAX_NETWORK_RETRIES = 2
+    #: Seconds to wait for one Stripe answer before retrying it.
+    STRIPE_TIMEOUT_SECONDS = 20
     REDIS_URL: str | None = None
     #: "in_process" runs outbox tasks right after commit; "celery" publishes them to the broker.
     TASK_RUNNER = "in_process"

@@ -91,8 +91,8 @@ class StripeGateway:
             secret_key=config["STRIPE_SECRET_KEY"],
             webhook_secret=config.get("STRIPE_WEBHOOK_SECRET"),
             api_base=config.get("STRIPE_API_BASE"),
-            max_network_retries=int(config.get("STRIPE_MAX_NETWORK_RETRIES", 2)),
-            timeout_seconds=float(config.get("STRIPE_TIMEOUT_SECONDS", 20)),
+            max_network_retries=int(config["STRIPE_MAX_NETWORK_RETRIES"]),
+            timeout_seconds=float(config["STRIPE_TIMEOUT_SECONDS"]),
         )
 
     # --- payments ------------------------------------------------------------------------------
