@@ -41,6 +41,11 @@ SECTIONS = [
         _l("Tournées de livraison"),
         _l("Dates, clôtures et capacité du camion."),
     ),
+    (
+        "payments.admin_payments",
+        _l("Paiements"),
+        _l("Retrouver une commande pour la rembourser ; litiges et remboursements en échec."),
+    ),
 ]
 
 PER_PAGE = 50

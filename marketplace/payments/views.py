@@ -56,7 +56,7 @@ from .refunds import (
 )
 from .registry import get_gateway
 from .states import PAYMENT_STATUS_LABELS, REFUND_STATUS_LABELS, PaymentStatus
-from .webhooks import receive_webhook
+from .webhooks import list_payment_issues, receive_webhook
 
 bp = Blueprint("payments", __name__)
 
@@ -305,6 +305,19 @@ def vendor_payments_return():
 
 
 # --- Admin: an Order's payment, refunds and disputes --------------------------------------------
+
+
+@bp.get("/admin/payments")
+@admin_required
+def admin_payments():
+    """Find an Order to refund by its number; see what needs an admin (disputes, failures)."""
+    number = request.args.get("number", "").strip().upper()
+    if number:
+        if db.session.scalar(select(Order.id).where(Order.number == number)) is not None:
+            return redirect(url_for("payments.admin_order", number=number))
+        flash(_("Aucune commande ne porte le numéro %(number)s.", number=number), "error")
+    return render_template("payments/admin_payments.html", issues=list_payment_issues(),
+                           number=number)
 
 
 def _admin_order(number: str) -> Order:

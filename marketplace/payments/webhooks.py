@@ -9,6 +9,7 @@ never came.
 """
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
@@ -27,11 +28,11 @@ from .connect import (
     find_vendor_by_account,
 )
 from .gateway import GatewayEvent, GatewayUnavailable, PaymentGateway
-from .models import Dispute, Payment, WebhookEvent
+from .models import Dispute, Payment, Refund, WebhookEvent
 from .refunds import reconcile_refunds
 from .registry import get_gateway
 from .services import sync_payment
-from .states import PaymentStatus
+from .states import PaymentStatus, RefundStatus
 
 log = logging.getLogger(__name__)
 
@@ -133,6 +134,26 @@ def _dispute_created(gateway: PaymentGateway, event: WebhookEvent, now: datetime
     db.session.flush()
 
 
+def _dispute_closed(gateway: PaymentGateway, event: WebhookEvent, now: datetime) -> None:
+    """Won or lost: the last word on a dispute, whatever came before it."""
+    known = db.session.scalar(
+        select(Dispute.provider_status).where(Dispute.provider_ref == event.object_id)
+    )
+    _dispute_created(gateway, event, now)
+    dispute = db.session.scalar(select(Dispute).where(Dispute.provider_ref == event.object_id))
+    status = str(event.payload.get("status") or "")[:40]
+    if dispute is None or known == status:
+        return
+    dispute.provider_status = status
+    order = dispute.payment.order
+    db.session.add(OrderEvent(
+        order_id=order.id, from_status=order.status, to_status=order.status,
+        actor_label="payment provider",
+        note=_("Litige clos par la banque : %(status)s", status=status),
+    ))
+    db.session.flush()
+
+
 def _account_updated(gateway: PaymentGateway, event: WebhookEvent, now: datetime) -> None:
     vendor = find_vendor_by_account(event.object_id)
     if vendor is not None:
@@ -154,7 +175,11 @@ _HANDLERS: dict[str, Callable[[PaymentGateway, WebhookEvent, datetime], None]] =
     "payment_intent.requires_action": _payment_intent,
     "charge.refunded": _charge_refunded,
     "charge.refund.updated": _charge_refunded,
+    "refund.created": _charge_refunded,
+    "refund.updated": _charge_refunded,
+    "refund.failed": _charge_refunded,
     "charge.dispute.created": _dispute_created,
+    "charge.dispute.closed": _dispute_closed,
     "account.updated": _account_updated,
     "transfer.reversed": _transfer_reversed,
     "transfer.updated": _transfer_reversed,
@@ -210,3 +235,38 @@ def sync_open_payments(*, now: datetime, older_than_seconds: int = 60, limit: in
                         payment_id)
             break
     return changed
+
+
+# --- What the admins must look at --------------------------------------------------------------
+
+#: Dispute states in which the provider still waits for the platform's answer.
+_DISPUTE_CLOSED = ("won", "lost", "warning_closed")
+
+
+@dataclass(frozen=True)
+class PaymentIssues:
+    disputes: list[Dispute]
+    failed_refunds: list[Refund]
+    stuck_events: list[WebhookEvent]
+
+    def __bool__(self) -> bool:
+        return bool(self.disputes or self.failed_refunds or self.stuck_events)
+
+
+def list_payment_issues(*, limit: int = 50) -> PaymentIssues:
+    """Open disputes, refunds the provider refused, events that keep failing: newest first."""
+    return PaymentIssues(
+        disputes=list(db.session.scalars(
+            select(Dispute).where(Dispute.provider_status.not_in(_DISPUTE_CLOSED))
+            .order_by(Dispute.id.desc()).limit(limit)
+        )),
+        failed_refunds=list(db.session.scalars(
+            select(Refund).where(Refund.status == RefundStatus.FAILED)
+            .order_by(Refund.id.desc()).limit(limit)
+        )),
+        stuck_events=list(db.session.scalars(
+            select(WebhookEvent).where(WebhookEvent.processed_at.is_(None),
+                                       WebhookEvent.last_error != "")
+            .order_by(WebhookEvent.id.desc()).limit(limit)
+        )),
+    )

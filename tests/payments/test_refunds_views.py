@@ -132,3 +132,33 @@ def test_admin_refunds_the_whole_order(client, login_as, paid_order, localstripe
     assert paid_order.status == "refunded"
     assert paid_order.payment.status == "refunded"
     assert sorted(r["amount"] for r in localstripe.list("refunds")) == [5690, 7000]
+
+
+def test_admin_finds_an_order_by_its_number_and_sees_what_needs_attention(
+    client, login_as, paid_order, localstripe
+):
+    login_as(admin())
+    assert "payments.admin_payments" in client.application.view_functions
+
+    found = client.get(f"/admin/payments?number={paid_order.number.lower()}")
+    missing = client.get("/admin/payments?number=LA-1999-000001", follow_redirects=True)
+
+    assert found.headers["Location"] == url(paid_order)
+    assert "Aucune commande ne porte le numéro LA-1999-000001" in missing.get_data(as_text=True)
+    dashboard = client.get("/admin/").get_data(as_text=True)
+    assert 'href="/admin/payments"' in dashboard
+
+
+def test_refused_refund_is_listed_for_the_admins(client, login_as, paid_order, localstripe):
+    login_as(admin())
+    localstripe.post("/v1/refunds", payment_intent=paid_order.payment.provider_ref,
+                     amount=paid_order.total_cents)
+    blanket = paid_order.vendor_orders[1]
+    client.post(url(paid_order, "vendor-orders", str(blanket.id), "refund"),
+                data={f"vo{blanket.id}-scope": "all"})
+
+    page = client.get("/admin/payments").get_data(as_text=True)
+
+    assert "Remboursements refusés" in page
+    assert paid_order.number in page
+    assert "greater than unrefunded" in page

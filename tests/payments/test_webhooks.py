@@ -213,3 +213,24 @@ def test_lost_webhook_is_caught_by_the_periodic_sync(order, localstripe, db_sess
     assert sync_open_payments(now=utcnow() + timedelta(minutes=2)) == 1
     assert order.status == "paid"
     assert sync_open_payments(now=utcnow() + timedelta(minutes=4)) == 0
+
+
+def test_dispute_closed_before_its_creation_event_keeps_the_final_word(
+    client, order, localstripe
+):
+    start_payment(payment=order.payment)
+    ref = order.payment.provider_ref
+    localstripe.post(f"/v1/payment_intents/{ref}/confirm", payment_method="pm_card_visa")
+    charge = localstripe.get("payment_intents", ref)["latest_charge"]["id"]
+    dispute = localstripe.open_dispute(charge)
+    closed = {**dispute, "status": "lost"}
+
+    deliver(client, event_body("charge.dispute.closed", closed, event_id="evt_dp_closed"))
+    deliver(client, event_body("charge.dispute.created", dispute, event_id="evt_dp_created"))
+
+    db.session.refresh(order)
+    [stored] = order.payment.disputes
+    assert (stored.provider_ref, stored.provider_status) == (dispute["id"], "lost")
+    notes = [event.note for event in order.events if event.note]
+    assert sum("Litige ouvert" in note for note in notes) == 1
+    assert sum("Litige clos par la banque : lost" in note for note in notes) == 1
