@@ -278,9 +278,8 @@ def apply_refund_result(*, refund: Refund, result: RefundResult, now: datetime) 
     if refund.provider_ref is None:
         refund.provider_ref = result.provider_ref
     target = RefundStatus(result.status)
-    if target == refund.status or not REFUND_MACHINE.allows(
-        RefundStatus(refund.status), _TO_EVENT[target]
-    ):
+    event = _TO_EVENT.get(target)  # "pending" is where every refund starts: never an event
+    if event is None or not REFUND_MACHINE.allows(RefundStatus(refund.status), event):
         return False
     _move_refund(refund, target, now=now, message=result.failure_message)
     return True

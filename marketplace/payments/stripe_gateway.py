@@ -129,9 +129,9 @@ class StripeGateway:
                     provider_ref, params={"payment_method": payment_method}
                 )
         except GatewayError as error:
-            if error.code != "card_declined":
+            if not isinstance(error.__cause__, stripe.CardError):
                 raise
-            # A decline is an answer, not a failure of the call: the intent now says why.
+            # A decline (any card error) is an answer, not a failed call: the intent says why.
         return self.retrieve_payment(provider_ref)
 
     def cancel_payment(self, provider_ref: str, *, idempotency_key: str) -> IntentResult:
