@@ -50,6 +50,10 @@ class User(UserMixin, TimestampMixin, db.Model):
     def is_admin(self) -> bool:
         return self.role == Role.ADMIN
 
+    @property
+    def is_vendor(self) -> bool:
+        return self.role == Role.VENDOR
+
 
 class Address(TimestampMixin, db.Model):
     __tablename__ = "addresses"
