@@ -40,6 +40,8 @@ class Config:
     #: trusted); the login rate limit counts per client IP only when this is right.
     TRUSTED_PROXY_COUNT = 0
     PRODUCTS_PER_PAGE = 24
+    #: How long each process reuses the Vendor list of a listing's filter (catalog services).
+    VENDOR_FACET_CACHE_SECONDS = 60
     UNPAID_ORDER_TTL_MINUTES = 30
     PAYMENT_GATEWAY = "dev"  # "dev" (local test card page) or "stripe"
     STRIPE_SECRET_KEY: str | None = None
@@ -90,6 +92,8 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = False
     RATELIMIT_STORAGE_URI = "memory://"
     SERVER_NAME = "localhost"
+    #: Each test builds its own Vendors: a list kept from the previous test would be wrong.
+    VENDOR_FACET_CACHE_SECONDS = 0
 
 
 class ProductionConfig(Config):
@@ -100,6 +104,7 @@ class ProductionConfig(Config):
     TASK_RUNNER = "celery"
 
     REQUIRED = ("SECRET_KEY", "DATABASE_URL", "REDIS_URL")
+    STRIPE_REQUIRED = ("STRIPE_SECRET_KEY", "STRIPE_PUBLISHABLE_KEY", "STRIPE_WEBHOOK_SECRET")
 
     def __init__(self) -> None:
         missing = [name for name in self.REQUIRED if not os.environ.get(name)]
@@ -118,6 +123,13 @@ class ProductionConfig(Config):
         self.RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
         self.TRUSTED_PROXY_COUNT = int(env.get("TRUSTED_PROXY_COUNT", "1"))
         self.PAYMENT_GATEWAY = env.get("PAYMENT_GATEWAY", "stripe")
+        if self.PAYMENT_GATEWAY == "stripe":
+            # Fail at start-up, not at a customer's first payment.
+            missing_stripe = [name for name in self.STRIPE_REQUIRED if not env.get(name)]
+            if missing_stripe:
+                raise RuntimeError(
+                    f"PAYMENT_GATEWAY=stripe needs {', '.join(missing_stripe)} in the environment"
+                )
         self.STRIPE_SECRET_KEY = env.get("STRIPE_SECRET_KEY")
         self.STRIPE_PUBLISHABLE_KEY = env.get("STRIPE_PUBLISHABLE_KEY")
         self.STRIPE_WEBHOOK_SECRET = env.get("STRIPE_WEBHOOK_SECRET")

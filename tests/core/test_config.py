@@ -15,6 +15,9 @@ def production_env(app, monkeypatch):
         "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
         "REDIS_URL": "redis://127.0.0.1:6379/0",
         "RATELIMIT_STORAGE_URI": "memory://",
+        "STRIPE_SECRET_KEY": "sk_test_production_like",
+        "STRIPE_PUBLISHABLE_KEY": "pk_test_production_like",
+        "STRIPE_WEBHOOK_SECRET": "whsec_production_like",
     }
     for name, value in environment.items():
         monkeypatch.setenv(name, value)
@@ -29,6 +32,26 @@ def test_production_refuses_to_start_without_its_secrets(production_env, monkeyp
         ProductionConfig()
     with pytest.raises(RuntimeError, match=missing):
         create_app("production")
+
+
+@pytest.mark.parametrize(
+    "missing", ["STRIPE_SECRET_KEY", "STRIPE_PUBLISHABLE_KEY", "STRIPE_WEBHOOK_SECRET"]
+)
+def test_production_with_stripe_refuses_to_start_without_its_keys(
+    production_env, monkeypatch, missing
+):
+    monkeypatch.delenv(missing)
+
+    with pytest.raises(RuntimeError, match=missing):
+        ProductionConfig()
+
+
+def test_production_with_the_dev_gateway_needs_no_stripe_keys(production_env, monkeypatch):
+    for name in ("STRIPE_SECRET_KEY", "STRIPE_PUBLISHABLE_KEY", "STRIPE_WEBHOOK_SECRET"):
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("PAYMENT_GATEWAY", "dev")
+
+    assert ProductionConfig().PAYMENT_GATEWAY == "dev"
 
 
 def test_an_empty_variable_counts_as_missing(production_env, monkeypatch):
