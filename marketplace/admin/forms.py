@@ -1,7 +1,8 @@
 """Admin forms (Flask-WTF, CSRF-protected): the cooperative's Pickup slots, zones and rounds.
 
-Dates and times are typed in Castres time; amounts in euros, weights in kilograms. The
-views turn them into UTC moments, cents and grams with exact decimal arithmetic.
+Dates and times are typed in Castres time; amounts in euros (read as exact cents by
+`EurosField`), weights in kilograms. The views turn them into UTC moments and grams with exact
+decimal arithmetic.
 """
 
 from decimal import ROUND_HALF_UP, Decimal
@@ -19,15 +20,9 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange
 
+from marketplace.core.forms import EurosField
+
 REQUIRED = _l("Ce champ est obligatoire.")
-
-
-def euros_to_cents(amount: Decimal) -> int:
-    return int((amount * 100).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
-
-
-def cents_to_euros(cents: int) -> Decimal:
-    return (Decimal(cents) / 100).quantize(Decimal("0.01"))
 
 
 def kilograms_to_grams(kilograms: Decimal) -> int:
@@ -52,16 +47,15 @@ class FrenchDecimalField(DecimalField):
         super().process_formdata(valuelist)
 
 
-def _fee_field(label: object) -> DecimalField:
-    return FrenchDecimalField(
+def _fee_field(label: object) -> EurosField:
+    return EurosField(
         label,
-        places=2,
         validators=[
             InputRequired(REQUIRED),
-            NumberRange(min=0, max=1000, message=_l("Entre 0 et 1 000 €.")),
+            NumberRange(min=0, max=100_000, message=_l("Entre 0 et 1 000 €.")),
         ],
         description=_l("En euros, TTC ; 0 pour gratuit."),
-        render_kw={"inputmode": "decimal", "step": "0.01", "min": "0"},
+        render_kw={"inputmode": "decimal"},
     )
 
 

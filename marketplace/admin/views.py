@@ -19,8 +19,6 @@ from .forms import (
     DeliveryRoundForm,
     DeliveryZoneForm,
     PickupSlotForm,
-    cents_to_euros,
-    euros_to_cents,
     grams_to_kilograms,
     kilograms_to_grams,
 )
@@ -93,7 +91,7 @@ def _slot_values(form: PickupSlotForm) -> dict:
         "starts_at": delivery.hub_time_to_utc(form.day.data, form.starts_at.data),
         "ends_at": delivery.hub_time_to_utc(form.day.data, form.ends_at.data),
         "capacity": form.capacity.data,
-        "fee_cents": euros_to_cents(form.fee.data),
+        "fee_cents": form.fee.data,
     }
 
 
@@ -111,7 +109,7 @@ def new_pickup_slot():
     form = PickupSlotForm()
     if request.method == "GET":
         form.capacity.data = 20
-        form.fee.data = cents_to_euros(0)
+        form.fee.data = 0
     if form.validate_on_submit():
         try:
             delivery.create_pickup_slot(**_slot_values(form))
@@ -135,7 +133,7 @@ def edit_pickup_slot(slot_id: int):
         form.starts_at.data = starts_at.time()
         form.ends_at.data = delivery.utc_to_hub_time(slot.ends_at).time()
         form.capacity.data = slot.capacity
-        form.fee.data = cents_to_euros(slot.fee_cents)
+        form.fee.data = slot.fee_cents
     if form.validate_on_submit():
         try:
             delivery.update_pickup_slot(slot=slot, **_slot_values(form))
@@ -175,13 +173,13 @@ def _zone_errors(form: DeliveryZoneForm) -> dict:
 def new_delivery_zone():
     form = DeliveryZoneForm()
     if request.method == "GET":
-        form.fee.data = cents_to_euros(500)
+        form.fee.data = 500
     if form.validate_on_submit():
         try:
             delivery.create_delivery_zone(
                 name=form.name.data,
                 postcodes=form.postcodes.data,
-                fee_cents=euros_to_cents(form.fee.data),
+                fee_cents=form.fee.data,
             )
         except DeliveryError as error:
             db.session.rollback()
@@ -200,14 +198,14 @@ def edit_delivery_zone(zone_id: int):
     if request.method == "GET":
         form.name.data = zone.name
         form.postcodes.data = ", ".join(zone.postcodes or [])
-        form.fee.data = cents_to_euros(zone.fee_cents)
+        form.fee.data = zone.fee_cents
     if form.validate_on_submit():
         try:
             delivery.update_delivery_zone(
                 zone=zone,
                 name=form.name.data,
                 postcodes=form.postcodes.data,
-                fee_cents=euros_to_cents(form.fee.data),
+                fee_cents=form.fee.data,
             )
         except DeliveryError as error:
             db.session.rollback()

@@ -1,6 +1,8 @@
 """Money as integer cents: formatting, VAT extraction and exact splits."""
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import lru_cache
 
 from babel.numbers import format_currency
@@ -29,8 +31,6 @@ class Money:
 
     def format(self, locale: str = "fr") -> str:
         # Decimal arithmetic from an integer string keeps the value exact.
-        from decimal import Decimal
-
         return format_currency(Decimal(self.cents) / 100, self.currency, locale=locale)
 
 
@@ -38,6 +38,29 @@ class Money:
 def format_cents(cents: int, locale: str = "fr", currency: str = "EUR") -> str:
     """Cached: a page shows the same few prices many times, and Babel's formatting is costly."""
     return Money(cents, currency).format(locale)
+
+
+#: Euros as people type them once spaces and the sign are gone: "12", "12,50", "12.5".
+_EUROS = re.compile(r"[0-9]{1,9}(?:[.,][0-9]{1,2})?")
+_SPACES_AND_SIGN = re.compile(r"[\s\u00a0\u202f€]")
+
+
+def parse_euros(text: str) -> int:
+    """Exact cents from an amount in euros typed by a person ("1 200,50 €" -> 120050).
+
+    Decimal, never float, and never rounded: "12,505" is not an amount in euros, so it raises
+    `ValueError` like any other text that is not one, rather than silently becoming 12,50 €.
+    """
+    cleaned = _SPACES_AND_SIGN.sub("", text)
+    if not _EUROS.fullmatch(cleaned):
+        raise ValueError(f"not an amount in euros with at most 2 decimals: {text!r}")
+    return int(Decimal(cleaned.replace(",", ".")) * 100)
+
+
+def euros_text(cents: int) -> str:
+    """Cents as a person types them back in a form: 1250 -> "12,50" (no sign, no grouping)."""
+    sign = "-" if cents < 0 else ""
+    return f"{sign}{abs(cents) // 100},{abs(cents) % 100:02d}"
 
 
 def vat_included(total_cents: int, rate_bps: int) -> int:

@@ -6,6 +6,8 @@ from wtforms import BooleanField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 
+from marketplace.core.forms import EurosField
+
 
 class CardForm(FlaskForm):
     card_number = StringField(
@@ -49,10 +51,9 @@ class RefundForm(FlaskForm):
         default="lines",
         validators=[InputRequired()],
     )
-    amount = StringField(
+    amount = EurosField(
         _l("Montant (€)"),
-        validators=[Optional(), Regexp(r"^\s*\d{1,6}([.,]\d{1,2})?\s*$",
-                                       message=_l("Un montant en euros, par exemple 12,50."))],
+        validators=[Optional()],
         render_kw={"inputmode": "decimal", "placeholder": "12,50"},
     )
     restock = BooleanField(_l("Remettre les articles en stock"))
@@ -64,9 +65,3 @@ class OrderRefundForm(FlaskForm):
 
     restock = BooleanField(_l("Remettre les articles en stock"))
     reason = TextAreaField(_l("Motif (envoyé au client)"), validators=[Length(max=500)])
-
-
-def euros_to_cents(text: str) -> int:
-    """"12,50" or "12.5" -> 1250, exactly (no float on the way)."""
-    units, _sep, decimals = text.strip().replace(",", ".").partition(".")
-    return int(units or "0") * 100 + int((decimals + "00")[:2])

@@ -43,7 +43,6 @@ from .forms import (
     OrderRefundForm,
     PreparePaymentForm,
     RefundForm,
-    euros_to_cents,
 )
 from .gateway import GatewayError
 from .refunds import (
@@ -376,10 +375,10 @@ def admin_refund_vendor_order(number: str, vendor_order_id: int):
             form.scope.errors = [_("Indiquez au moins une quantité à rembourser.")]
             return _render_admin_order(order, {vendor_order.id: form}, status=400)
     elif form.scope.data == "amount":
-        if not form.amount.data:
+        if form.amount.data is None:
             form.amount.errors = [_("Indiquez le montant à rembourser.")]
             return _render_admin_order(order, {vendor_order.id: form}, status=400)
-        amount = euros_to_cents(form.amount.data)
+        amount = form.amount.data
     try:
         refund = request_refund(
             vendor_order=vendor_order, actor=current_user, actor_label="admin",

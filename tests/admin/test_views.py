@@ -184,6 +184,15 @@ def test_invalid_postcodes_are_named_next_to_the_field(client, admin):
     assert db.session.scalar(select(DeliveryZone)) is None
 
 
+def test_a_fee_with_a_fraction_of_a_cent_is_refused_not_rounded(client, admin):
+    response = client.post(
+        "/admin/delivery-zones/new", data={"name": "Castres", "postcodes": "81100", "fee": "4,505"}
+    )
+    assert response.status_code == 200
+    assert "« 4,505 » n'est pas un montant" in page_text(response)
+    assert db.session.scalar(select(DeliveryZone)) is None
+
+
 def test_zone_names_are_unique(client, admin):
     DeliveryZoneFactory(name="Castres")
     save()
@@ -196,7 +205,7 @@ def test_zone_names_are_unique(client, admin):
 def test_admin_edits_a_zone(client, admin):
     zone = DeliveryZoneFactory(name="Sidobre", postcodes=["81260"], fee_cents=500)
     form = page_text(client.get(f"/admin/delivery-zones/{zone.id}/edit"))
-    assert "81260" in form and 'value="5.00"' in form
+    assert "81260" in form and 'value="5,00"' in form
     client.post(
         f"/admin/delivery-zones/{zone.id}/edit",
         data={"name": "Sidobre", "postcodes": "81260 81470", "fee": "6"},
