@@ -9,6 +9,7 @@ after that transaction commits (`payments.services.start_payment`).
 import hashlib
 import json
 import secrets
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from hmac import compare_digest
@@ -650,7 +651,13 @@ def expire_unpaid_orders(*, now: datetime, limit: int = 200) -> int:
         if payment is not None:
             enqueue("payments.cancel_payment", dedupe_key=f"payment-cancel:{payment.id}",
                     payment_id=payment.id)
-        _give_stock_back(order)
+        return_stock(
+            units=(
+                (line.variant_id, line.quantity)
+                for vendor_order in order.vendor_orders
+                for line in vendor_order.lines
+            )
+        )
         if order.pickup_slot_id is not None:
             release_pickup_slot(slot_id=order.pickup_slot_id, order_id=order.id)
         if order.delivery_round_id is not None:
@@ -661,12 +668,17 @@ def expire_unpaid_orders(*, now: datetime, limit: int = 200) -> int:
     return expired
 
 
-def _give_stock_back(order: Order) -> None:
+def return_stock(*, units: Iterable[tuple[int | None, int]]) -> None:
+    """Put units back on their Variants' shelves, from (variant id, quantity) pairs: expired
+    Orders, refunds. A line whose Variant was deleted since has no shelf and is skipped.
+
+    Locks in id order like checkout's `_take_stock`, so the two can never deadlock; one
+    relative UPDATE per Variant, so a checkout running meanwhile loses nothing.
+    """
     quantities: dict[int, int] = {}
-    for vendor_order in order.vendor_orders:
-        for line in vendor_order.lines:
-            if line.variant_id is not None:
-                quantities[line.variant_id] = quantities.get(line.variant_id, 0) + line.quantity
+    for variant_id, quantity in units:
+        if variant_id is not None:
+            quantities[variant_id] = quantities.get(variant_id, 0) + quantity
     for variant_id in sorted(quantities):
         db.session.execute(
             update(Variant)

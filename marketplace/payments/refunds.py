@@ -12,15 +12,14 @@ from datetime import datetime, timedelta
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from marketplace.accounts.models import User
-from marketplace.catalog.models import Variant
 from marketplace.core.money import format_cents
 from marketplace.core.outbox import enqueue
 from marketplace.extensions import db
 from marketplace.orders.models import Order, OrderEvent, VendorOrder
-from marketplace.orders.services import transition_vendor_order
+from marketplace.orders.services import return_stock, transition_vendor_order
 from marketplace.orders.states import VENDOR_ORDER_MACHINE, VendorOrderEvent, VendorOrderStatus
 
 from .errors import PaymentError, PaymentErrorCode
@@ -149,7 +148,7 @@ def request_refund(
     db.session.add(refund)
     db.session.flush()
     if refund.restocked:
-        _return_to_stock(lines)
+        return_stock(units=((line.order_line.variant_id, line.quantity) for line in lines))
     _note(order, vendor_order=vendor_order, actor=actor, actor_label=actor_label,
           note=_("Remboursement de %(amount)s demandé%(reason)s%(stock)s",
                  amount=format_cents(amount), reason=f" : {refund.reason}" if refund.reason else "",
@@ -211,23 +210,6 @@ def _refund_lines_for(vendor_order: VendorOrder, quantities: Mapping[int, int]) 
         refund_lines.append(RefundLine(order_line=line, quantity=quantity,
                                        amount_cents=line.unit_price_cents * quantity))
     return refund_lines
-
-
-def _return_to_stock(lines: list[RefundLine]) -> None:
-    quantities: dict[int, int] = {}
-    for refund_line in lines:
-        variant_id = refund_line.order_line.variant_id
-        if variant_id is not None:  # a Variant deleted since has no shelf to go back to
-            quantities[variant_id] = quantities.get(variant_id, 0) + refund_line.quantity
-    for variant_id in sorted(quantities):  # id order, like checkout, so no deadlock
-        db.session.execute(
-            update(Variant).where(Variant.id == variant_id)
-            .values(stock=Variant.stock + quantities[variant_id])
-            .execution_options(synchronize_session=False)
-        )
-        cached = db.session.identity_map.get(db.session.identity_key(Variant, variant_id))
-        if cached is not None:
-            db.session.expire(cached, ["stock"])
 
 
 # --- Talking to the provider -------------------------------------------------------------------
