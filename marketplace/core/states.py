@@ -1,7 +1,9 @@
 """A small explicit state machine: a table of (state, event) -> next state."""
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from enum import StrEnum
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
+
+from marketplace.extensions import db
 
 from .errors import InvalidTransition
 
@@ -13,6 +15,8 @@ class StateMachine(Generic[S, E]):
     def __init__(self, name: str, table: Mapping[tuple[S, E], S]):
         self.name = name
         self.table = dict(table)
+        state, event = next(iter(self.table))
+        self._state_type, self._event_type = type(state), type(event)
 
     def next_state(self, state: S, event: E) -> S:
         try:
@@ -30,3 +34,15 @@ class StateMachine(Generic[S, E]):
 
     def events_from(self, state: S) -> list[E]:
         return [event for (source, event) in self.table if source == state]
+
+    def apply(self, holder: Any, event: E | str, *, record: Callable[[S, S], object]) -> S:
+        """Move `holder.status` on by `event` and add the event row `record(from, to)` builds.
+
+        Raises `InvalidTransition` (and changes nothing) when the event makes no sense now.
+        """
+        current = self._state_type(holder.status)
+        target = self.next_state(current, self._event_type(event))
+        holder.status = target
+        db.session.add(record(current, target))
+        db.session.flush()
+        return target

@@ -78,21 +78,18 @@ def transition_order(
 
     Raises `InvalidTransition` (and changes nothing) when the event makes no sense now.
     """
-    current = OrderStatus(order.status)
-    target = ORDER_MACHINE.next_state(current, OrderEvent_(event))
-    order.status = target
-    db.session.add(
-        OrderEvent(
+    return ORDER_MACHINE.apply(
+        order,
+        event,
+        record=lambda current, target: OrderEvent(
             order_id=order.id,
             from_status=current,
             to_status=target,
             actor_id=actor.id if actor else None,
             actor_label=actor_label,
             note=note,
-        )
+        ),
     )
-    db.session.flush()
-    return target
 
 
 def transition_vendor_order(
@@ -105,11 +102,10 @@ def transition_vendor_order(
     partially fulfilled as soon as one is; it is refunded or cancelled when all of them were.
     Raises `InvalidTransition` (and changes nothing) when the event makes no sense now.
     """
-    current = VendorOrderStatus(vendor_order.status)
-    target = VENDOR_ORDER_MACHINE.next_state(current, VendorOrderEvent(event))
-    vendor_order.status = target
-    db.session.add(
-        OrderEvent(
+    target = VENDOR_ORDER_MACHINE.apply(
+        vendor_order,
+        event,
+        record=lambda current, target: OrderEvent(
             order_id=vendor_order.order_id,
             vendor_order_id=vendor_order.id,
             from_status=current,
@@ -117,9 +113,8 @@ def transition_vendor_order(
             actor_id=actor.id if actor else None,
             actor_label=actor_label,
             note=note,
-        )
+        ),
     )
-    db.session.flush()
     _derive_order_status(order=vendor_order.order, actor=actor, actor_label=actor_label)
     return target
 

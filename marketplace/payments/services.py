@@ -44,20 +44,17 @@ def transition_payment(
 
     Raises `InvalidTransition` (and changes nothing) when the event makes no sense now.
     """
-    current = PaymentStatus(payment.status)
-    target = PAYMENT_MACHINE.next_state(current, PaymentEvent(event))
-    payment.status = target
-    db.session.add(
-        PaymentStatusChange(
+    return PAYMENT_MACHINE.apply(
+        payment,
+        event,
+        record=lambda current, target: PaymentStatusChange(
             payment_id=payment.id,
             from_status=current,
             to_status=target,
             actor_label=actor_label,
             note=note,
-        )
+        ),
     )
-    db.session.flush()
-    return target
 
 
 def reported_status(*, payment: Payment, result: IntentResult) -> PaymentStatus:
