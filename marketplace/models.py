@@ -10,6 +10,7 @@ from marketplace.delivery.models import (  # noqa: F401
     PickupSlot,
     RoundStop,
 )
+from marketplace.notifications.models import SentEmail  # noqa: F401
 from marketplace.orders.models import (  # noqa: F401
     Order,
     OrderEvent,
@@ -17,8 +18,6 @@ from marketplace.orders.models import (  # noqa: F401
     OrderNumberSequence,
     VendorOrder,
 )
-from marketplace.notifications.models import SentEmail  # noqa: F401
-from marketplace.payments.models import Payment  # noqa: F401
 from marketplace.payments.models import (  # noqa: F401
     DevConnectedAccount,
     DevPaymentIntent,
@@ -26,6 +25,7 @@ from marketplace.payments.models import (  # noqa: F401
     DevTransfer,
     DevTransferReversal,
     Dispute,
+    Payment,
     PaymentStatusChange,
     Refund,
     RefundLine,
