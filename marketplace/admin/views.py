@@ -3,6 +3,8 @@
 Every route of this blueprint is for Admins only (checked once, before any view runs).
 """
 
+from collections.abc import Callable
+
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -104,6 +106,20 @@ def _show_delivery_error(form, error: DeliveryError, fields: dict) -> None:  # n
         form.form_errors.append(error.message)
 
 
+def _save(form, save: Callable[[], object], *, fields: dict, done: str, back_to: str):  # noqa: ANN001
+    """Run one delivery service: commit and go back to the list, or roll back and put the
+    refusal on the form (None: the caller shows the form again)."""
+    try:
+        save()
+    except DeliveryError as error:
+        db.session.rollback()
+        _show_delivery_error(form, error, fields)
+        return None
+    db.session.commit()
+    flash(done, "success")
+    return redirect(url_for(back_to))
+
+
 @bp.route("/pickup-slots/new", methods=["GET", "POST"])
 def new_pickup_slot():
     form = PickupSlotForm()
@@ -111,15 +127,15 @@ def new_pickup_slot():
         form.capacity.data = 20
         form.fee.data = 0
     if form.validate_on_submit():
-        try:
-            delivery.create_pickup_slot(**_slot_values(form))
-        except DeliveryError as error:
-            db.session.rollback()
-            _show_delivery_error(form, error, {DeliveryErrorCode.INVALID_SCHEDULE: form.ends_at})
-        else:
-            db.session.commit()
-            flash(_("Créneau de retrait créé."), "success")
-            return redirect(url_for("admin.pickup_slots"))
+        response = _save(
+            form,
+            lambda: delivery.create_pickup_slot(**_slot_values(form)),
+            fields={DeliveryErrorCode.INVALID_SCHEDULE: form.ends_at},
+            done=_("Créneau de retrait créé."),
+            back_to="admin.pickup_slots",
+        )
+        if response is not None:
+            return response
     return render_template("admin/pickup_slot_form.html", form=form, slot=None)
 
 
@@ -135,22 +151,18 @@ def edit_pickup_slot(slot_id: int):
         form.capacity.data = slot.capacity
         form.fee.data = slot.fee_cents
     if form.validate_on_submit():
-        try:
-            delivery.update_pickup_slot(slot=slot, **_slot_values(form))
-        except DeliveryError as error:
-            db.session.rollback()
-            _show_delivery_error(
-                form,
-                error,
-                {
-                    DeliveryErrorCode.INVALID_SCHEDULE: form.ends_at,
-                    DeliveryErrorCode.CAPACITY_BELOW_BOOKED: form.capacity,
-                },
-            )
-        else:
-            db.session.commit()
-            flash(_("Créneau de retrait enregistré."), "success")
-            return redirect(url_for("admin.pickup_slots"))
+        response = _save(
+            form,
+            lambda: delivery.update_pickup_slot(slot=slot, **_slot_values(form)),
+            fields={
+                DeliveryErrorCode.INVALID_SCHEDULE: form.ends_at,
+                DeliveryErrorCode.CAPACITY_BELOW_BOOKED: form.capacity,
+            },
+            done=_("Créneau de retrait enregistré."),
+            back_to="admin.pickup_slots",
+        )
+        if response is not None:
+            return response
     return render_template("admin/pickup_slot_form.html", form=form, slot=slot)
 
 
@@ -160,6 +172,10 @@ def edit_pickup_slot(slot_id: int):
 @bp.get("/delivery-zones")
 def delivery_zones():
     return render_template("admin/delivery_zones.html", zones=delivery.list_delivery_zones())
+
+
+def _zone_values(form: DeliveryZoneForm) -> dict:
+    return {"name": form.name.data, "postcodes": form.postcodes.data, "fee_cents": form.fee.data}
 
 
 def _zone_errors(form: DeliveryZoneForm) -> dict:
@@ -175,19 +191,15 @@ def new_delivery_zone():
     if request.method == "GET":
         form.fee.data = 500
     if form.validate_on_submit():
-        try:
-            delivery.create_delivery_zone(
-                name=form.name.data,
-                postcodes=form.postcodes.data,
-                fee_cents=form.fee.data,
-            )
-        except DeliveryError as error:
-            db.session.rollback()
-            _show_delivery_error(form, error, _zone_errors(form))
-        else:
-            db.session.commit()
-            flash(_("Zone de livraison créée."), "success")
-            return redirect(url_for("admin.delivery_zones"))
+        response = _save(
+            form,
+            lambda: delivery.create_delivery_zone(**_zone_values(form)),
+            fields=_zone_errors(form),
+            done=_("Zone de livraison créée."),
+            back_to="admin.delivery_zones",
+        )
+        if response is not None:
+            return response
     return render_template("admin/delivery_zone_form.html", form=form, zone=None)
 
 
@@ -200,20 +212,15 @@ def edit_delivery_zone(zone_id: int):
         form.postcodes.data = ", ".join(zone.postcodes or [])
         form.fee.data = zone.fee_cents
     if form.validate_on_submit():
-        try:
-            delivery.update_delivery_zone(
-                zone=zone,
-                name=form.name.data,
-                postcodes=form.postcodes.data,
-                fee_cents=form.fee.data,
-            )
-        except DeliveryError as error:
-            db.session.rollback()
-            _show_delivery_error(form, error, _zone_errors(form))
-        else:
-            db.session.commit()
-            flash(_("Zone de livraison enregistrée."), "success")
-            return redirect(url_for("admin.delivery_zones"))
+        response = _save(
+            form,
+            lambda: delivery.update_delivery_zone(zone=zone, **_zone_values(form)),
+            fields=_zone_errors(form),
+            done=_("Zone de livraison enregistrée."),
+            back_to="admin.delivery_zones",
+        )
+        if response is not None:
+            return response
     return render_template("admin/delivery_zone_form.html", form=form, zone=zone)
 
 
@@ -262,15 +269,15 @@ def new_delivery_round():
         form.capacity_stops.data = 20
         form.capacity_kg.data = grams_to_kilograms(300_000)
     if form.validate_on_submit():
-        try:
-            delivery.create_delivery_round(**_round_values(form))
-        except DeliveryError as error:
-            db.session.rollback()
-            _show_delivery_error(form, error, _round_errors(form))
-        else:
-            db.session.commit()
-            flash(_("Tournée de livraison créée."), "success")
-            return redirect(url_for("admin.delivery_rounds"))
+        response = _save(
+            form,
+            lambda: delivery.create_delivery_round(**_round_values(form)),
+            fields=_round_errors(form),
+            done=_("Tournée de livraison créée."),
+            back_to="admin.delivery_rounds",
+        )
+        if response is not None:
+            return response
     return render_template(
         "admin/delivery_round_form.html", form=form, delivery_round=None, stops=[]
     )
@@ -289,17 +296,20 @@ def edit_delivery_round(round_id: int):
         form.capacity_stops.data = delivery_round.capacity_stops
         form.capacity_kg.data = grams_to_kilograms(delivery_round.capacity_grams)
     if form.validate_on_submit():
-        errors = _round_errors(form)
-        errors[DeliveryErrorCode.CAPACITY_BELOW_BOOKED] = form.capacity_stops
-        try:
-            delivery.update_delivery_round(delivery_round=delivery_round, **_round_values(form))
-        except DeliveryError as error:
-            db.session.rollback()
-            _show_delivery_error(form, error, errors)
-        else:
-            db.session.commit()
-            flash(_("Tournée de livraison enregistrée."), "success")
-            return redirect(url_for("admin.delivery_rounds"))
+        response = _save(
+            form,
+            lambda: delivery.update_delivery_round(
+                delivery_round=delivery_round, **_round_values(form)
+            ),
+            fields={
+                **_round_errors(form),
+                DeliveryErrorCode.CAPACITY_BELOW_BOOKED: form.capacity_stops,
+            },
+            done=_("Tournée de livraison enregistrée."),
+            back_to="admin.delivery_rounds",
+        )
+        if response is not None:
+            return response
     return render_template(
         "admin/delivery_round_form.html",
         form=form,
