@@ -3,14 +3,10 @@
 The app runs in a real server on a free loopback port (with CSRF on, as in production),
 against PostgreSQL data committed by the factories; Chromium drives it like a person would.
 """
-import threading
-
 import pytest
 from playwright.sync_api import expect, sync_playwright
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
-from marketplace import create_app
 from marketplace.extensions import db
 from marketplace.orders.models import Order
 from marketplace.orders.states import OrderStatus, VendorOrderStatus
@@ -18,42 +14,21 @@ from tests.factories.accounts import TEST_PASSWORD, AddressFactory, UserFactory
 from tests.factories.catalog import ProductFactory, VariantFactory
 from tests.factories.delivery import PickupSlotFactory
 from tests.factories.vendors import VendorFactory
+from tests.live_server import launch_chromium, serve_app
 
 pytestmark = pytest.mark.slow
-
-CHROMIUM = "/usr/bin/chromium"
-
 
 @pytest.fixture
 def live_server(app, committed_db):
     """The app served over HTTP on 127.0.0.1, in a thread, until the test ends."""
-    served = create_app(
-        "test",
-        SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
-        MEDIA_DIR=app.config["MEDIA_DIR"],
-        MAIL_DIR=app.config["MAIL_DIR"],
-        WTF_CSRF_ENABLED=True,
-        SERVER_NAME=None,
-    )
-    server = make_server("127.0.0.1", 0, served, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        with served.app_context():
-            db.engine.dispose()
+    with serve_app(app) as base_url:
+        yield base_url
 
 
 @pytest.fixture
 def browser_page():
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
+        browser = launch_chromium(playwright)
         page = browser.new_page(locale="fr-FR")
         try:
             yield page

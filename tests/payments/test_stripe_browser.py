@@ -6,25 +6,20 @@ Stripe.js (the calls our script makes: `elements().create("payment").mount()`,
 tested is our side: the keys passed by data attributes, the redirection to the return URL,
 the server's own check of the payment there, and the error shown for a declined card.
 """
-import threading
-
 import pytest
 import requests
 from playwright.sync_api import expect, sync_playwright
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
-from marketplace import create_app
 from marketplace.extensions import db
 from marketplace.orders.models import Order
 from marketplace.payments.services import start_payment
 from tests.factories.catalog import VariantFactory
 from tests.factories.payments import place_test_order
+from tests.live_server import launch_chromium, serve_app
 from tests.stripe_fake.plugin import SECRET_KEY, stripe_settings
 
 pytestmark = pytest.mark.slow
-
-CHROMIUM = "/usr/bin/chromium"
 
 #: Stands in for https://js.stripe.com/v3/: one card field, and a confirmation that posts to
 #: api.stripe.com (answered by the test) and redirects like Stripe.js does.
@@ -73,22 +68,8 @@ CARDS = {"4242424242424242": "pm_card_visa", "4000000000000002": "pm_card_visa_c
 
 @pytest.fixture
 def live_server(app, committed_db, localstripe):
-    served = create_app(
-        "test",
-        SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
-        MEDIA_DIR=app.config["MEDIA_DIR"], MAIL_DIR=app.config["MAIL_DIR"],
-        WTF_CSRF_ENABLED=True, SERVER_NAME=None, **stripe_settings(localstripe),
-    )
-    server = make_server("127.0.0.1", 0, served, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        with served.app_context():
-            db.engine.dispose()
+    with serve_app(app, **stripe_settings(localstripe)) as base_url:
+        yield base_url
 
 
 @pytest.fixture
@@ -107,10 +88,7 @@ def browser_page(localstripe):
                                "Access-Control-Allow-Origin": "*"})
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
+        browser = launch_chromium(playwright)
         page = browser.new_page(locale="fr-FR")
         page.route("https://js.stripe.com/v3/", lambda route: route.fulfill(
             body=FAKE_STRIPE_JS, headers={"Content-Type": "application/javascript"}))
