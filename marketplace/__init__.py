@@ -3,9 +3,12 @@ import logging
 import os
 from importlib import import_module
 
-from flask import Flask, render_template, request, session
-from flask_babel import get_locale, lazy_gettext
+from babel.support import Translations
+from flask import Flask, g, has_app_context, render_template, request, session
+from flask_babel import get_locale, get_translations, lazy_gettext
 from flask_wtf.csrf import CSRFError
+from jinja2 import pass_context
+from jinja2.runtime import Context
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import CONFIGS
@@ -94,11 +97,28 @@ def register_blueprints(app: Flask) -> None:
 def register_template_helpers(app: Flask) -> None:
     from .core.money import format_cents
 
+    # Flask-Babel looks the translations up anew for each string (a dozen context look-ups),
+    # and a page translates fifty: templates keep them for the request and its locale.
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda string: _request_translations().ugettext(string),
+        ngettext=lambda singular, plural, n: _request_translations().ungettext(
+            singular, plural, n
+        ),
+        newstyle=True,
+        pgettext=lambda context, string: _request_translations().upgettext(context, string),
+        npgettext=lambda context, singular, plural, n: _request_translations().unpgettext(
+            context, singular, plural, n
+        ),
+    )
+
     @app.template_filter("money")
-    def money_filter(cents: int | None) -> str:
+    @pass_context
+    def money_filter(context: Context, cents: int | None) -> str:
         if cents is None:
             return ""
-        return format_cents(int(cents), locale=str(get_locale() or "fr"))
+        # The locale the page is rendered in (inject_locale), read once rather than per price.
+        locale = context.get("current_locale") or str(get_locale() or "fr")
+        return format_cents(int(cents), locale=locale)
 
     @app.template_filter("percent_bps")
     def percent_bps_filter(bps: int) -> str:
@@ -111,6 +131,21 @@ def register_template_helpers(app: Flask) -> None:
     @app.context_processor
     def inject_locale() -> dict:
         return {"current_locale": str(get_locale() or "fr")}
+
+
+def _request_translations() -> Translations:
+    """Flask-Babel's translations, found once per request (or app context) and locale.
+
+    Keyed on the locale, so `force_locale()` (an email in its recipient's language) and
+    `flask_babel.refresh()` still switch the language mid-request.
+    """
+    if not has_app_context():
+        return get_translations()
+    locale = get_locale()
+    cached = g.get("_translations_by_locale")
+    if cached is None or cached[0] is not locale:
+        cached = g._translations_by_locale = (locale, get_translations())
+    return cached[1]
 
 
 def register_error_pages(app: Flask) -> None:

@@ -149,13 +149,13 @@ def get_or_create_cart(*, user, token: str | None) -> Cart:
 
 def count_cart_items(*, user, token: str | None) -> int:
     """Units in the visitor's cart, in one aggregate query (for the header)."""
+    if not _is_account(user) and not token:
+        return 0  # most visitors: no query, not even one built, on every page they see
     query = select(func.coalesce(func.sum(CartLine.quantity), 0)).join(Cart)
     if _is_account(user):
         query = query.where(Cart.user_id == user.id)
-    elif token:
-        query = query.where(Cart.token == token, Cart.user_id.is_(None))
     else:
-        return 0
+        query = query.where(Cart.token == token, Cart.user_id.is_(None))
     return int(db.session.scalar(query) or 0)
 
 

@@ -11,7 +11,14 @@ from wtforms.validators import ValidationError
 from marketplace.vendors.models import Vendor, VendorKind
 
 from .models import Category
-from .services import LISTING_SORTS, ProductFilters, ProductSort, category_family_ids, find_category
+from .services import (
+    LISTING_SORTS,
+    ProductFilters,
+    ProductSort,
+    VendorChoice,
+    category_family_ids,
+    find_category,
+)
 
 #: Euros as people type them: "12", "12,50", "12.5", "1 200 €". At most 999 999,99 €.
 _EUROS = re.compile(r"[0-9]{1,6}(?:[.,][0-9]{1,2})?")
@@ -80,7 +87,7 @@ class ProductFilterForm(FlaskForm):
         formdata,  # noqa: ANN001
         *,
         categories: Sequence[Category],
-        vendors: Sequence[Vendor] | None,
+        vendors: Sequence[VendorChoice] | None,
         sorts: Sequence[ProductSort] = LISTING_SORTS,
     ) -> None:
         super().__init__(formdata=formdata)
@@ -126,7 +133,7 @@ class ProductFilterForm(FlaskForm):
         return self.vendors is not None
 
     @property
-    def selected_vendor(self) -> Vendor | None:
+    def selected_vendor(self) -> VendorChoice | None:
         slug = self.vendor.data
         return next((vendor for vendor in self.vendors or () if vendor.slug == slug), None)
 
@@ -135,7 +142,7 @@ class ProductFilterForm(FlaskForm):
         return ProductSort(self.sort.data) if self._valid(self.sort) else self.sorts[0]
 
     def to_filters(
-        self, *, category: Category | None = None, vendor: Vendor | None = None
+        self, *, category: Category | None = None, vendor: Vendor | VendorChoice | None = None
     ) -> ProductFilters:
         """The filters to apply: the valid fields, plus a Category or Vendor fixed by the URL."""
         category = category or self.selected_category

@@ -38,6 +38,18 @@ class StockState(StrEnum):
     SOLD_OUT = "sold_out"
 
 
+def product_stock_state(*, available: int, low_stock_threshold: int) -> StockState:
+    """Sold out when no active Variant is left; low when what is left fits one threshold.
+
+    `low_stock_threshold` is the largest among the Product's active Variants.
+    """
+    if available <= 0:
+        return StockState.SOLD_OUT
+    if available <= low_stock_threshold:
+        return StockState.LOW
+    return StockState.IN_STOCK
+
+
 class Category(db.Model):
     __tablename__ = "categories"
 
@@ -116,14 +128,16 @@ class Product(TimestampMixin, db.Model):
 
     @property
     def stock_state(self) -> StockState:
-        """Sold out when no active Variant is left; low when what is left fits one threshold."""
         variants = self.active_variants
-        available = sum(variant.stock for variant in variants)
-        if available == 0:
-            return StockState.SOLD_OUT
-        if available <= max(variant.low_stock_threshold for variant in variants):
-            return StockState.LOW
-        return StockState.IN_STOCK
+        thresholds = [variant.low_stock_threshold for variant in variants]
+        return product_stock_state(
+            available=sum(variant.stock for variant in variants),
+            low_stock_threshold=max(thresholds, default=0),
+        )
+
+    @property
+    def has_active_variants(self) -> bool:
+        return any(variant.active for variant in self.variants)
 
     @property
     def has_several_prices(self) -> bool:

@@ -1,22 +1,36 @@
 """What the storefront shows: public Products, listings with filters and sorts, search.
 
-Only `active` Products of `approved` Vendors are public. Every listing loads its page of
-Products with their Vendor, Variants and pictures in a fixed number of queries, however many
-Products the page holds.
+Only `active` Products of `approved` Vendors are public. A listing costs two queries however
+many Products its page holds: the page of ids in the listing's order (with a bounded count),
+then the product cards of those ids, read as plain rows: a card needs a dozen columns, its
+Variants' stock and prices summed up and one picture, never whole Products with every Variant
+and picture (building those objects cost more than the rest of the page).
 """
+import dataclasses
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache
 
-from sqlalchemy import Select, exists, select
-from sqlalchemy.orm import contains_eager, joinedload, selectinload
+from flask import current_app
+from sqlalchemy import Select, and_, bindparam, distinct, exists, func, select
+from sqlalchemy.orm import contains_eager, joinedload
 
 from marketplace.core.pagination import Page, paginate
 from marketplace.extensions import db
 from marketplace.vendors.models import Vendor, VendorStatus
 from marketplace.vendors.services import search_vendors
 
-from .models import Category, Product, ProductStatus, Variant
+from .models import (
+    Category,
+    Product,
+    ProductImage,
+    ProductStatus,
+    StockState,
+    Variant,
+    product_stock_state,
+)
 from .search import SearchQuery, product_match
 
 
@@ -48,18 +62,60 @@ class ProductFilters:
 
 
 @dataclass(frozen=True, slots=True)
+class CoverImage:
+    """The first picture of a Product (by position), as a card shows it."""
+
+    path: str
+    alt: str
+    width: int
+    height: int
+
+
+@dataclass(frozen=True, slots=True)
+class ProductCard:
+    """What a product card shows; names match Product's so one template serves both."""
+
+    id: int
+    slug: str
+    name: str
+    vendor_name: str
+    from_price_cents: int
+    made_at_hub: bool
+    #: Stock of the active Variants, and the largest of their low-stock thresholds.
+    available_stock: int
+    low_stock_threshold: int
+    #: Different prices among the active Variants (0: nothing can be bought yet).
+    price_count: int
+    cover_image: CoverImage | None
+
+    @property
+    def stock_state(self) -> StockState:
+        return product_stock_state(
+            available=self.available_stock, low_stock_threshold=self.low_stock_threshold
+        )
+
+    @property
+    def has_active_variants(self) -> bool:
+        return self.price_count > 0
+
+    @property
+    def has_several_prices(self) -> bool:
+        return self.price_count > 1
+
+
+@dataclass(frozen=True, slots=True)
+class VendorChoice:
+    """A Vendor as the listing filter offers it: no story, no settings, just a name."""
+
+    id: int
+    slug: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
 class SearchResults:
-    products: Page[Product]
+    products: Page[ProductCard]
     vendors: Sequence[Vendor]
-
-
-def _card_options() -> tuple:
-    """What a product card shows: its Vendor (already joined), Variants and pictures."""
-    return (
-        contains_eager(Product.vendor),
-        selectinload(Product.variants),
-        selectinload(Product.images),
-    )
 
 
 def public_products_statement() -> Select[tuple[Product]]:
@@ -71,13 +127,117 @@ def public_products_statement() -> Select[tuple[Product]]:
     )
 
 
+def _public_product_ids() -> Select[tuple[int]]:
+    """Ids of the public Products: enough to sort and count, straight from the indexes.
+
+    "Its Vendor is approved" is written as "no Vendor of it is anything else": the database
+    then hashes the few Vendors that are not approved once and checks each Product against
+    them, where a join looked up the Vendor of each of the thousand Products a bounded count
+    reads (three times as long on a big catalogue).
+    """
+    vendor_not_approved = exists().where(
+        Vendor.id == Product.vendor_id, Vendor.status != VendorStatus.APPROVED
+    )
+    return select(Product.id).where(Product.status == ProductStatus.ACTIVE, ~vendor_not_approved)
+
+
+def load_product_cards(product_ids: Sequence[int]) -> list[ProductCard]:
+    """Cards of these Products, in the order given, in one query."""
+    if not product_ids:
+        return []
+    cards = {}
+    rows = db.session.execute(_product_cards_statement(), {"product_ids": list(product_ids)})
+    for row in rows:
+        (id_, slug, name, vendor_name, from_price, hub, stock_left, threshold, prices,
+         path, alt, width, height) = row  # fmt: skip
+        cards[id_] = ProductCard(
+            id=id_,
+            slug=slug,
+            name=name,
+            vendor_name=vendor_name,
+            from_price_cents=from_price,
+            made_at_hub=hub,
+            available_stock=stock_left or 0,
+            low_stock_threshold=threshold or 0,
+            price_count=prices or 0,
+            cover_image=None if path is None else CoverImage(path, alt, width, height),
+        )
+    return [cards[product_id] for product_id in product_ids if product_id in cards]
+
+
+@cache
+def _product_cards_statement() -> Select:
+    """The card query, built once: the same for every page, only the ids change.
+
+    The active Variants are summed up per Product, and the cover picture (first by position)
+    picked, for the Products asked for only.
+    """
+    product_ids = bindparam("product_ids", expanding=True)
+    stock = (
+        select(
+            Variant.product_id,
+            func.sum(Variant.stock).label("available_stock"),
+            func.max(Variant.low_stock_threshold).label("low_stock_threshold"),
+            func.count(distinct(Variant.price_cents)).label("price_count"),
+        )
+        .where(Variant.product_id.in_(product_ids), Variant.active.is_(True))
+        .group_by(Variant.product_id)
+        .subquery()
+    )
+    pictures = (
+        select(
+            ProductImage.product_id,
+            ProductImage.path,
+            ProductImage.alt,
+            ProductImage.width,
+            ProductImage.height,
+            func.row_number()
+            .over(
+                partition_by=ProductImage.product_id,
+                order_by=(ProductImage.position, ProductImage.id),
+            )
+            .label("rank"),
+        )
+        .where(ProductImage.product_id.in_(product_ids))
+        .subquery()
+    )
+    return (
+        select(
+            Product.id,
+            Product.slug,
+            Product.name,
+            Vendor.name,
+            Product.from_price_cents,
+            Product.made_at_hub,
+            stock.c.available_stock,
+            stock.c.low_stock_threshold,
+            stock.c.price_count,
+            pictures.c.path,
+            pictures.c.alt,
+            pictures.c.width,
+            pictures.c.height,
+        )
+        .join(Vendor, Vendor.id == Product.vendor_id)
+        .outerjoin(stock, stock.c.product_id == Product.id)
+        .outerjoin(pictures, and_(pictures.c.product_id == Product.id, pictures.c.rank == 1))
+        .where(Product.id.in_(product_ids))
+    )
+
+
+def _paginate_cards(statement: Select[tuple[int]], *, page: int, per_page: int) -> Page:
+    ids = paginate(db.session, statement, page=page, per_page=per_page)
+    return dataclasses.replace(ids, items=load_product_cards(ids.items))
+
+
 def _apply_filters(statement: Select, filters: ProductFilters) -> Select:
     if filters.category_ids:
         statement = statement.where(Product.category_id.in_(filters.category_ids))
     if filters.vendor_id is not None:
         statement = statement.where(Product.vendor_id == filters.vendor_id)
     if filters.vendor_kind:
-        statement = statement.where(Vendor.kind == filters.vendor_kind)
+        statement = statement.where(
+            Product.vendor_id.in_(select(Vendor.id).where(Vendor.kind == filters.vendor_kind))
+        )
     if filters.min_price_cents is not None or filters.max_price_cents is not None:
         priced = [Variant.product_id == Product.id, Variant.active.is_(True)]
         if filters.min_price_cents is not None:
@@ -107,11 +267,10 @@ def _apply_sort(statement: Select, sort: ProductSort, relevance=None) -> Select:
     return statement.order_by(*newest)
 
 
-def list_products(*, filters: ProductFilters, page: int, per_page: int) -> Page[Product]:
-    """One page of public Products, filtered and sorted, ready for product cards."""
-    statement = _apply_filters(public_products_statement(), filters)
-    statement = _apply_sort(statement, filters.sort).options(*_card_options())
-    return paginate(db.session, statement, page=page, per_page=per_page)
+def list_products(*, filters: ProductFilters, page: int, per_page: int) -> Page[ProductCard]:
+    """One page of public Products as cards, filtered and sorted."""
+    statement = _apply_sort(_apply_filters(_public_product_ids(), filters), filters.sort)
+    return _paginate_cards(statement, page=page, per_page=per_page)
 
 
 def search_catalog(
@@ -124,16 +283,74 @@ def search_catalog(
         )
     dialect = db.session.get_bind().dialect.name
     matches, relevance = product_match(query, dialect)
-    statement = _apply_filters(public_products_statement().where(matches), filters)
-    statement = _apply_sort(statement, filters.sort, relevance).options(*_card_options())
-    products = paginate(db.session, statement, page=page, per_page=per_page)
+    statement = _apply_filters(_public_product_ids().where(matches), filters)
+    statement = _apply_sort(statement, filters.sort, relevance)
+    products = _paginate_cards(statement, page=page, per_page=per_page)
     vendors = search_vendors(query=query, limit=vendor_limit) if page == 1 else ()
     return SearchResults(products=products, vendors=vendors)
 
 
-def list_new_arrivals(*, limit: int) -> Sequence[Product]:
-    statement = _apply_sort(public_products_statement(), ProductSort.NEWEST)
-    return db.session.scalars(statement.options(*_card_options()).limit(limit)).all()
+def list_new_arrivals(*, limit: int) -> list[ProductCard]:
+    statement = _apply_sort(_public_product_ids(), ProductSort.NEWEST).limit(limit)
+    return load_product_cards(db.session.scalars(statement).all())
+
+
+def list_vendor_choices(
+    *, category_ids: Sequence[int] = (), selected_slug: str | None = None
+) -> list[VendorChoice]:
+    """Approved Vendors with public Products in these Categories (in any when none), by name.
+
+    The Vendor a link chose (`selected_slug`) is offered too when it is approved but has
+    nothing here (sold everything, moved its goods): the visitor sees their filter kept and an
+    empty result, not a "no such Vendor" message.
+
+    Each process keeps the list per set of Categories for VENDOR_FACET_CACHE_SECONDS: finding
+    which Vendors sell in a Category reads thousands of index entries (several ms on a big
+    catalogue) on every listing page, for a list that only changes when a Vendor is approved,
+    renamed, leaves, or lists its first Product in a Category. A newcomer appears in the filter
+    that much later; a Vendor that left stays in it as long, and choosing it lists nothing,
+    since the listing itself is never cached.
+    """
+    key = tuple(sorted(category_ids))
+    ttl = current_app.config["VENDOR_FACET_CACHE_SECONDS"]
+    cache = current_app.extensions.setdefault("catalog.vendor_choices", {})
+    now = time.monotonic()
+    cached = cache.get(key)
+    if cached is not None and now - cached[0] < ttl:
+        choices = cached[1]
+    else:
+        choices = _query_vendor_choices(key)
+        if ttl > 0:
+            cache[key] = (now, choices)
+    if not selected_slug or any(choice.slug == selected_slug for choice in choices):
+        return list(choices)
+    chosen = db.session.execute(
+        _vendor_choice_columns().where(
+            Vendor.status == VendorStatus.APPROVED, Vendor.slug == selected_slug
+        )
+    ).first()
+    if chosen is None:
+        return list(choices)
+    return sorted([*choices, VendorChoice(*chosen)], key=lambda choice: choice.name.casefold())
+
+
+def _vendor_choice_columns() -> Select:
+    return select(Vendor.id, Vendor.slug, Vendor.name)
+
+
+def _query_vendor_choices(category_ids: tuple[int, ...]) -> tuple[VendorChoice, ...]:
+    selling = [
+        Product.vendor_id == Vendor.id,
+        Product.status == ProductStatus.ACTIVE,
+    ]
+    if category_ids:
+        selling.append(Product.category_id.in_(category_ids))
+    statement = (
+        _vendor_choice_columns()
+        .where(Vendor.status == VendorStatus.APPROVED, exists().where(*selling))
+        .order_by(Vendor.name)
+    )
+    return tuple(VendorChoice(*row) for row in db.session.execute(statement))
 
 
 def get_public_product(*, slug: str) -> Product | None:
@@ -152,15 +369,15 @@ def get_public_product(*, slug: str) -> Product | None:
     return db.session.scalars(statement).unique().first()
 
 
-def list_other_products_of_vendor(*, product: Product, limit: int) -> Sequence[Product]:
+def list_other_products_of_vendor(*, product: Product, limit: int) -> list[ProductCard]:
     """Some other goods of the same Vendor, newest first, for the product page."""
     statement = _apply_sort(
-        public_products_statement().where(
+        _public_product_ids().where(
             Product.vendor_id == product.vendor_id, Product.id != product.id
         ),
         ProductSort.NEWEST,
     )
-    return db.session.scalars(statement.options(*_card_options()).limit(limit)).all()
+    return load_product_cards(db.session.scalars(statement.limit(limit)).all())
 
 
 def list_categories() -> Sequence[Category]:
