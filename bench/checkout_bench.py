@@ -28,6 +28,7 @@ from pathlib import Path
 from tempfile import TemporaryDirectory
 
 import psycopg
+import redis
 from sqlalchemy import func, select, text
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,29 +42,22 @@ from marketplace.core.models import utcnow  # noqa: E402
 from marketplace.core.schema import install_database_extras  # noqa: E402
 from marketplace.extensions import db  # noqa: E402
 from marketplace.orders.errors import OrderError  # noqa: E402
-from marketplace.orders.models import DeliveryMethod, Order, OrderLine  # noqa: E402
+from marketplace.orders.models import Order, OrderLine  # noqa: E402
 from marketplace.orders.services import (  # noqa: E402
-    DeliveryChoice,
     new_checkout_key,
     place_order,
     quote_checkout,
 )
 from marketplace.payments.services import confirm_payment, start_payment  # noqa: E402
 from marketplace.vendors.models import Vendor, VendorStatus  # noqa: E402
+from tests.factories.orders import CASTRES_ADDRESS, VENDOR_SHIPPING  # noqa: E402
 
 HOST = "127.0.0.1"
 DATABASE = "bench_checkout"
 ADMIN_DSN = f"host={HOST} user=postgres dbname=postgres"
-ADDRESS = {
-    "full_name": "Camille Durand",
-    "line1": "3 place Jean Jaurès",
-    "line2": "",
-    "postcode": "81100",
-    "city": "Castres",
-    "country": "FR",
-    "phone": "",
-}
-VENDOR_SHIPPING = DeliveryChoice(method=DeliveryMethod.VENDOR_SHIPPING)
+#: A Redis database of the bench's own: the outbox publishes for real (no worker reads it),
+#: and its queue is dropped when the run ends.
+REDIS_URL = f"redis://{HOST}:6379/15"
 
 
 def recreate_database() -> str:
@@ -79,7 +73,7 @@ def build_app(url: str, connections: int, mail_dir: str):
         SQLALCHEMY_DATABASE_URI=url,
         SQLALCHEMY_ENGINE_OPTIONS={"pool_size": connections + 1, "max_overflow": 0},
         TASK_RUNNER="celery",
-        REDIS_URL=None,  # Celery's in-memory broker: publishing is real, nothing runs the tasks
+        REDIS_URL=REDIS_URL,
         MAIL_DIR=mail_dir,
         MEDIA_DIR=mail_dir,
     )
@@ -163,7 +157,7 @@ def one_checkout(app, catalogue, rng: random.Random) -> tuple[str, float, float]
                 cart=cart,
                 customer=None,
                 email="client@example.fr",
-                address=ADDRESS,
+                address=CASTRES_ADDRESS,
                 delivery=VENDOR_SHIPPING,
                 checkout_key=new_checkout_key(),
                 review_digest=quote.digest,
@@ -263,6 +257,7 @@ def main() -> None:
             figures = audit(args.stock)
             db.session.remove()
             db.engine.dispose()
+        redis.Redis.from_url(REDIS_URL).delete("celery")  # the queue no worker read
 
     kinds = Counter(kind for kind, _place, _pay in outcomes)
     placed = [place for kind, place, _pay in outcomes if kind == "placed"]
