@@ -32,7 +32,7 @@ from . import services
 from .errors import OrderError, OrderErrorCode
 from .forms import AcknowledgeForm, ContactAddressForm, DeliveryForm, PlaceOrderForm
 from .models import DeliveryMethod, Order
-from .states import ORDER_STATUS_LABELS, VENDOR_ORDER_STATUS_LABELS, OrderStatus
+from .states import ORDER_STATUS_LABELS, VENDOR_ORDER_STATUS_LABELS
 
 bp = Blueprint("orders", __name__)
 
@@ -300,7 +300,7 @@ def place():
             # The Order stands; the payment page tries again when the customer gets there.
             db.session.rollback()
             current_app.logger.exception("payment for %s could not be created", order.number)
-    if order.status not in (OrderStatus.AWAITING_PAYMENT, OrderStatus.PAYMENT_FAILED):
+    if not services.order_awaits_payment(order=order):
         return redirect(order_url(order, "confirmation"))
     return redirect(order_url(order, "pay"))
 
@@ -333,6 +333,7 @@ def confirmation(number: str):
 def _order_context(order: Order) -> dict:
     vat = sorted(((int(rate), cents) for rate, cents in order.vat_breakdown.items()))
     return {
+        "awaits_payment": services.order_awaits_payment(order=order),
         "delivery_text": services.describe_delivery(order=order),
         "vat_rows": vat,
         "order_events": [event for event in order.events if event.vendor_order_id is None],

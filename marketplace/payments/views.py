@@ -60,6 +60,12 @@ from .webhooks import list_payment_issues, receive_webhook
 bp = Blueprint("payments", __name__)
 
 
+@bp.context_processor
+def inject_payment_statuses() -> dict:
+    """Templates compare with `PaymentStatus.FAILED`, never with a status string."""
+    return {"PaymentStatus": PaymentStatus}
+
+
 def _dev_gateway_only() -> None:
     if current_app.config["PAYMENT_GATEWAY"] != "dev":
         abort(404)
