@@ -47,7 +47,8 @@ class Config:
     STRIPE_SECRET_KEY: str | None = None
     STRIPE_PUBLISHABLE_KEY: str | None = None
     STRIPE_WEBHOOK_SECRET: str | None = None
-    STRIPE_API_BASE: str | None = None  # a Stripe-compatible server (tests: localstripe on loopback)
+    #: A Stripe-compatible server (tests: localstripe on loopback).
+    STRIPE_API_BASE: str | None = None
     #: Retries of a Stripe call that failed on the way (connection, timeout, 409, 5xx), each
     #: with the same idempotency key; StripeClient makes none unless told.
     STRIPE_MAX_NETWORK_RETRIES = 2
@@ -109,7 +110,9 @@ class ProductionConfig(Config):
     def __init__(self) -> None:
         missing = [name for name in self.REQUIRED if not os.environ.get(name)]
         if missing:
-            raise RuntimeError(f"Production configuration needs {', '.join(missing)} in the environment")
+            raise RuntimeError(
+                f"Production configuration needs {', '.join(missing)} in the environment"
+            )
         env = os.environ
         self.SECRET_KEY = env["SECRET_KEY"]
         self.SQLALCHEMY_DATABASE_URI = env["DATABASE_URL"]

@@ -19,7 +19,9 @@ pytest_plugins = ("tests.stripe_fake.plugin", "tests.workers.plugin")
 def _ensure_database(url: str) -> None:
     """Create the test database when it does not exist (each checkout may use its own)."""
     parsed = make_url(url)
-    admin_dsn = f"host={parsed.host} port={parsed.port or 5432} user={parsed.username} dbname=postgres"
+    admin_dsn = (
+        f"host={parsed.host} port={parsed.port or 5432} user={parsed.username} dbname=postgres"
+    )
     with psycopg.connect(admin_dsn, autocommit=True) as conn:
         exists = conn.execute(
             "SELECT 1 FROM pg_database WHERE datname = %s", (parsed.database,)

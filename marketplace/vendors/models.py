@@ -57,7 +57,8 @@ class Vendor(TimestampMixin, db.Model):
     shipping_flat_cents: Mapped[int] = mapped_column(Integer, default=690)
     free_shipping_threshold_cents: Mapped[int | None] = mapped_column(Integer)
     logo_path: Mapped[str | None] = mapped_column(String(255))
-    #: Full-text vector (name, tagline, town, story) kept by a PostgreSQL trigger; see catalog.search.
+    #: Full-text vector (name, tagline, town, story) kept by a PostgreSQL trigger; see
+    #: catalog.search.
     search_vector: Mapped[str | None] = mapped_column(
         TSVECTOR().with_variant(Text(), "sqlite"), deferred=True
     )
