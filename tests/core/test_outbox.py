@@ -27,7 +27,7 @@ FAILING = {"flaky": True}
 
 
 @pytest.fixture(autouse=True)
-def test_tasks(app):
+def register_test_tasks(app):
     """Tasks registered on the test app's Celery, recording what they were asked to do."""
     celery = app.extensions["celery"]
     if "tests.outbox.record" not in celery.tasks:

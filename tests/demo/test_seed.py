@@ -74,9 +74,13 @@ def test_hub_has_approved_textile_workshops_and_food_producers(hub):
 
 def test_vendor_logos_are_real_pictures(hub, app):
     media = Path(app.config["MEDIA_DIR"])
-    for vendor in db.session.scalars(select(Vendor)):
+    vendors = list(db.session.scalars(select(Vendor)))
+    assert vendors
+    for vendor in vendors:
+        assert vendor.logo_path, vendor.name
         with Image.open(media / vendor.logo_path) as logo:
             logo.verify()
+            assert logo.width > 1 and logo.height > 1
 
 
 def test_catalogue_has_enough_active_products_in_leaf_categories(hub):
