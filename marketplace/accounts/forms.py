@@ -114,12 +114,13 @@ class ProfileForm(FlaskForm):
     locale = SelectField(_l("Langue des emails et du site"), choices=LANGUAGE_CHOICES)
 
 
-def _french_postcode(form: FlaskForm, field: StringField) -> None:
-    if not FRENCH_POSTCODE.match((field.data or "").replace(" ", "").strip()):
+def french_postcode(form: FlaskForm, field: StringField) -> None:
+    """Validator shared by every address form; an empty field is left to DataRequired."""
+    if field.data and not FRENCH_POSTCODE.match(field.data.replace(" ", "").strip()):
         raise ValidationError(_l("Le code postal compte 5 chiffres, par exemple 81100."))
 
 
-def _french_phone(form: FlaskForm, field: StringField) -> None:
+def french_phone(form: FlaskForm, field: StringField) -> None:
     digits = "".join(ch for ch in field.data or "" if ch.isdigit())
     if field.data and not (9 <= len(digits) <= 15):
         raise ValidationError(_l("Saisissez un numéro de téléphone, par exemple 06 12 34 56 78."))
@@ -149,7 +150,7 @@ class AddressForm(FlaskForm):
     )
     postcode = StringField(
         _l("Code postal"),
-        validators=[DataRequired(REQUIRED), _french_postcode],
+        validators=[DataRequired(REQUIRED), french_postcode],
         render_kw={"autocomplete": "postal-code", "inputmode": "numeric"},
     )
     city = StringField(
@@ -159,7 +160,7 @@ class AddressForm(FlaskForm):
     )
     phone = StringField(
         _l("Téléphone"),
-        validators=[Optional(), Length(max=30), _french_phone],
+        validators=[Optional(), Length(max=30), french_phone],
         description=_l("Pour le livreur, si besoin."),
         render_kw={"autocomplete": "tel", "type": "tel"},
     )

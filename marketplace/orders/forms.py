@@ -2,19 +2,14 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, RadioField, StringField
-from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Email, Length, Optional
 
-from marketplace.accounts.services import FRENCH_POSTCODE
+from marketplace.accounts.forms import french_phone, french_postcode
 
 REQUIRED = _l("Ce champ est obligatoire.")
 
 #: The saved-address choice meaning "the address typed below".
 NEW_ADDRESS = "new"
-
-
-def _french_postcode(form: FlaskForm, field: StringField) -> None:
-    if field.data and not FRENCH_POSTCODE.match(field.data.replace(" ", "").strip()):
-        raise ValidationError(_l("Le code postal compte 5 chiffres, par exemple 81100."))
 
 
 class ContactAddressForm(FlaskForm):
@@ -41,7 +36,7 @@ class ContactAddressForm(FlaskForm):
     )
     postcode = StringField(
         _l("Code postal"),
-        validators=[_french_postcode],
+        validators=[french_postcode],
         render_kw={"autocomplete": "postal-code", "inputmode": "numeric"},
     )
     city = StringField(
@@ -49,7 +44,7 @@ class ContactAddressForm(FlaskForm):
     )
     phone = StringField(
         _l("Téléphone"),
-        validators=[Optional(), Length(max=30)],
+        validators=[Optional(), Length(max=30), french_phone],
         description=_l("Utile au livreur ou à l'atelier en cas de souci."),
         render_kw={"autocomplete": "tel", "inputmode": "tel"},
     )
