@@ -40,8 +40,9 @@ class Config:
     #: trusted); the login rate limit counts per client IP only when this is right.
     TRUSTED_PROXY_COUNT = 0
     PRODUCTS_PER_PAGE = 24
-    #: How long each process reuses the Vendor list of a listing's filter (catalog services).
-    VENDOR_FACET_CACHE_SECONDS = 60
+    #: How long each process reuses the Categories and the Vendor list of a listing's filter
+    #: (catalog services): they change rarely and every storefront page needs them.
+    CATALOG_CACHE_SECONDS = 60
     UNPAID_ORDER_TTL_MINUTES = 30
     PAYMENT_GATEWAY = "dev"  # "dev" (local test card page) or "stripe"
     STRIPE_SECRET_KEY: str | None = None
@@ -93,8 +94,8 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = False
     RATELIMIT_STORAGE_URI = "memory://"
     SERVER_NAME = "localhost"
-    #: Each test builds its own Vendors: a list kept from the previous test would be wrong.
-    VENDOR_FACET_CACHE_SECONDS = 0
+    #: Each test builds its own catalogue: lists kept from the previous test would be wrong.
+    CATALOG_CACHE_SECONDS = 0
 
 
 class ProductionConfig(Config):

@@ -4,7 +4,7 @@ import os
 from importlib import import_module
 
 from babel.support import Translations
-from flask import Flask, g, has_app_context, render_template, request, session
+from flask import Flask, render_template, request, session
 from flask_babel import get_locale, get_translations, lazy_gettext
 from flask_wtf.csrf import CSRFError
 from jinja2 import pass_context
@@ -98,16 +98,36 @@ def register_template_helpers(app: Flask) -> None:
     from .core.money import format_cents
 
     # Flask-Babel looks the translations up anew for each string (a dozen context look-ups),
-    # and a page translates fifty: templates keep them for the request and its locale.
+    # and a page translates fifty: templates take those of the locale they are rendered in
+    # (`current_locale`, set by inject_locale below), found once per locale.
+    translations_by_locale: dict[str, Translations] = {}
+
+    def translations(context: Context) -> Translations:
+        locale = context.get("current_locale")
+        if locale is None:  # a template rendered on its own, or a macro imported bare
+            return get_translations()
+        found = translations_by_locale.get(locale)
+        if found is None:
+            found = get_translations()
+            if isinstance(found, Translations):  # not the stand-in given outside any app
+                translations_by_locale[locale] = found
+        return found
+
     app.jinja_env.install_gettext_callables(
-        gettext=lambda string: _request_translations().ugettext(string),
-        ngettext=lambda singular, plural, n: _request_translations().ungettext(
-            singular, plural, n
+        gettext=pass_context(lambda context, string: translations(context).ugettext(string)),
+        ngettext=pass_context(
+            lambda context, singular, plural, n: translations(context).ungettext(
+                singular, plural, n
+            )
         ),
         newstyle=True,
-        pgettext=lambda context, string: _request_translations().upgettext(context, string),
-        npgettext=lambda context, singular, plural, n: _request_translations().unpgettext(
-            context, singular, plural, n
+        pgettext=pass_context(
+            lambda context, msgctxt, string: translations(context).upgettext(msgctxt, string)
+        ),
+        npgettext=pass_context(
+            lambda context, msgctxt, singular, plural, n: translations(context).unpgettext(
+                msgctxt, singular, plural, n
+            )
         ),
     )
 
@@ -116,7 +136,7 @@ def register_template_helpers(app: Flask) -> None:
     def money_filter(context: Context, cents: int | None) -> str:
         if cents is None:
             return ""
-        # The locale the page is rendered in (inject_locale), read once rather than per price.
+        # The locale the page is rendered in, read once rather than looked up per price.
         locale = context.get("current_locale") or str(get_locale() or "fr")
         return format_cents(int(cents), locale=locale)
 
@@ -131,21 +151,6 @@ def register_template_helpers(app: Flask) -> None:
     @app.context_processor
     def inject_locale() -> dict:
         return {"current_locale": str(get_locale() or "fr")}
-
-
-def _request_translations() -> Translations:
-    """Flask-Babel's translations, found once per request (or app context) and locale.
-
-    Keyed on the locale, so `force_locale()` (an email in its recipient's language) and
-    `flask_babel.refresh()` still switch the language mid-request.
-    """
-    if not has_app_context():
-        return get_translations()
-    locale = get_locale()
-    cached = g.get("_translations_by_locale")
-    if cached is None or cached[0] is not locale:
-        cached = g._translations_by_locale = (locale, get_translations())
-    return cached[1]
 
 
 def register_error_pages(app: Flask) -> None:

@@ -10,9 +10,9 @@ from wtforms.validators import ValidationError
 
 from marketplace.vendors.models import Vendor, VendorKind
 
-from .models import Category
 from .services import (
     LISTING_SORTS,
+    CategoryEntry,
     ProductFilters,
     ProductSort,
     VendorChoice,
@@ -86,7 +86,7 @@ class ProductFilterForm(FlaskForm):
         self,
         formdata,  # noqa: ANN001
         *,
-        categories: Sequence[Category],
+        categories: Sequence[CategoryEntry],
         vendors: Sequence[VendorChoice] | None,
         sorts: Sequence[ProductSort] = LISTING_SORTS,
     ) -> None:
@@ -121,7 +121,7 @@ class ProductFilterForm(FlaskForm):
         return bool(field.data) and not field.errors
 
     @property
-    def selected_category(self) -> Category | None:
+    def selected_category(self) -> CategoryEntry | None:
         return (
             find_category(self.categories, self.category.data)
             if self._valid(self.category)
@@ -142,7 +142,10 @@ class ProductFilterForm(FlaskForm):
         return ProductSort(self.sort.data) if self._valid(self.sort) else self.sorts[0]
 
     def to_filters(
-        self, *, category: Category | None = None, vendor: Vendor | VendorChoice | None = None
+        self,
+        *,
+        category: CategoryEntry | None = None,
+        vendor: Vendor | VendorChoice | None = None,
     ) -> ProductFilters:
         """The filters to apply: the valid fields, plus a Category or Vendor fixed by the URL."""
         category = category or self.selected_category

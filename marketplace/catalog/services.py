@@ -8,10 +8,11 @@ and picture (building those objects cost more than the rest of the page).
 """
 import dataclasses
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
+from typing import TypeVar
 
 from flask import current_app
 from sqlalchemy import Select, and_, bindparam, distinct, exists, func, select
@@ -32,6 +33,8 @@ from .models import (
     product_stock_state,
 )
 from .search import SearchQuery, product_match
+
+T = TypeVar("T")
 
 
 class ProductSort(StrEnum):
@@ -297,14 +300,14 @@ def list_new_arrivals(*, limit: int) -> list[ProductCard]:
 
 def list_vendor_choices(
     *, category_ids: Sequence[int] = (), selected_slug: str | None = None
-) -> list[VendorChoice]:
+) -> tuple[VendorChoice, ...]:
     """Approved Vendors with public Products in these Categories (in any when none), by name.
 
     The Vendor a link chose (`selected_slug`) is offered too when it is approved but has
     nothing here (sold everything, moved its goods): the visitor sees their filter kept and an
     empty result, not a "no such Vendor" message.
 
-    Each process keeps the list per set of Categories for VENDOR_FACET_CACHE_SECONDS: finding
+    Each process keeps the list per set of Categories for CATALOG_CACHE_SECONDS: finding
     which Vendors sell in a Category reads thousands of index entries (several ms on a big
     catalogue) on every listing page, for a list that only changes when a Vendor is approved,
     renamed, leaves, or lists its first Product in a Category. A newcomer appears in the filter
@@ -312,26 +315,18 @@ def list_vendor_choices(
     since the listing itself is never cached.
     """
     key = tuple(sorted(category_ids))
-    ttl = current_app.config["VENDOR_FACET_CACHE_SECONDS"]
-    cache = current_app.extensions.setdefault("catalog.vendor_choices", {})
-    now = time.monotonic()
-    cached = cache.get(key)
-    if cached is not None and now - cached[0] < ttl:
-        choices = cached[1]
-    else:
-        choices = _query_vendor_choices(key)
-        if ttl > 0:
-            cache[key] = (now, choices)
+    choices = _kept(("vendor_choices", key), lambda: _query_vendor_choices(key))
     if not selected_slug or any(choice.slug == selected_slug for choice in choices):
-        return list(choices)
+        return choices
     chosen = db.session.execute(
         _vendor_choice_columns().where(
             Vendor.status == VendorStatus.APPROVED, Vendor.slug == selected_slug
         )
     ).first()
     if chosen is None:
-        return list(choices)
-    return sorted([*choices, VendorChoice(*chosen)], key=lambda choice: choice.name.casefold())
+        return choices
+    with_chosen = [*choices, VendorChoice(*chosen)]
+    return tuple(sorted(with_chosen, key=lambda choice: choice.name.casefold()))
 
 
 def _vendor_choice_columns() -> Select:
@@ -380,23 +375,82 @@ def list_other_products_of_vendor(*, product: Product, limit: int) -> list[Produ
     return load_product_cards(db.session.scalars(statement.limit(limit)).all())
 
 
-def list_categories() -> Sequence[Category]:
-    """Every Category, parents before children, in the order the cooperative chose."""
-    statement = select(Category).order_by(Category.position, Category.name)
-    return db.session.scalars(statement).all()
+@dataclass(frozen=True, slots=True, eq=False)
+class CategoryEntry:
+    """A Category as menus, filters and breadcrumbs show it: plain data, shared by requests."""
+
+    id: int
+    slug: str
+    name: str
+    name_en: str
+    description: str
+    parent_id: int | None
+    parent: "CategoryEntry | None"
+
+    name_for = Category.name_for
 
 
-def top_level_categories(categories: Sequence[Category]) -> list[Category]:
+def list_categories() -> Sequence[CategoryEntry]:
+    """Every Category, in the order the cooperative chose.
+
+    Each process keeps them for CATALOG_CACHE_SECONDS: every storefront page needs them, and
+    they change only when the hub's catalogue is set up (seed, migrations), so a new or renamed
+    Category shows that much later.
+    """
+    return _kept(("categories",), _load_categories)
+
+
+def _load_categories() -> tuple[CategoryEntry, ...]:
+    statement = select(
+        Category.id,
+        Category.slug,
+        Category.name,
+        Category.name_en,
+        Category.description,
+        Category.parent_id,
+    ).order_by(Category.position, Category.name)
+    rows = db.session.execute(statement).all()
+    by_id = {row.id: row for row in rows}
+    entries: dict[int, CategoryEntry] = {}
+
+    def entry(category_id: int, below: tuple[int, ...] = ()) -> CategoryEntry:
+        if category_id not in entries:
+            row = by_id[category_id]
+            has_parent = row.parent_id in by_id and row.parent_id not in below
+            parent = entry(row.parent_id, (*below, category_id)) if has_parent else None
+            entries[category_id] = CategoryEntry(*row, parent=parent)
+        return entries[category_id]
+
+    return tuple(entry(row.id) for row in rows)
+
+
+def _kept(key: tuple, load: Callable[[], T]) -> T:
+    """What `load()` gave less than CATALOG_CACHE_SECONDS ago in this process, or `load()`."""
+    ttl = current_app.config["CATALOG_CACHE_SECONDS"]
+    kept = current_app.extensions.setdefault("catalog.kept", {})
+    now = time.monotonic()
+    found = kept.get(key)
+    if found is not None and now - found[0] < ttl:
+        return found[1]
+    value = load()
+    if ttl > 0:
+        kept[key] = (now, value)
+    return value
+
+
+def top_level_categories(categories: Sequence[CategoryEntry]) -> list[CategoryEntry]:
     return [category for category in categories if category.parent_id is None]
 
 
-def find_category(categories: Sequence[Category], slug: str | None) -> Category | None:
+def find_category(categories: Sequence[CategoryEntry], slug: str | None) -> CategoryEntry | None:
     return next((category for category in categories if category.slug == slug), None)
 
 
-def category_family_ids(category: Category, categories: Sequence[Category]) -> tuple[int, ...]:
+def category_family_ids(
+    category: Category | CategoryEntry, categories: Sequence[Category | CategoryEntry]
+) -> tuple[int, ...]:
     """The Category's id and those of every Category below it, from an already loaded list."""
-    children_of: dict[int | None, list[Category]] = {}
+    children_of: dict[int | None, list] = {}
     for candidate in categories:
         children_of.setdefault(candidate.parent_id, []).append(candidate)
     family, pending = [], [category]
