@@ -2,7 +2,7 @@
 import html
 import re
 from collections.abc import Iterable
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 from markupsafe import Markup
@@ -71,14 +71,22 @@ def slug_arg(name: str) -> str | None:
 
 
 def page_url_builder(form: ProductFilterForm, **fixed: str):  # noqa: ANN201
-    """Links to other pages of a listing keep its valid filters (and the search words)."""
+    """Links to other pages of a listing keep its valid filters (and the search words).
+
+    The first page's link is built once, when the pagination first asks; the other pages
+    add their number at its end.
+    """
     endpoint, view_args = request.endpoint, request.view_args or {}
 
+    @cache
+    def first_page_url() -> str:
+        return url_for(endpoint, **{**view_args, **fixed, **form.query_args()})
+
     def page_url(number: int) -> str:
-        args = {**view_args, **fixed, **form.query_args()}
-        if number > 1:
-            args["page"] = number
-        return url_for(endpoint, **args)
+        first = first_page_url()
+        if number <= 1:
+            return first
+        return f"{first}{'&' if '?' in first else '?'}page={number}"
 
     return page_url
 
