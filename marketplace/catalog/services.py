@@ -7,11 +7,11 @@ Variants' stock and prices summed up and one picture, never whole Products with 
 and picture (building those objects cost more than the rest of the page).
 """
 import dataclasses
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
+from time import monotonic
 from typing import TypeVar
 
 from flask import current_app
@@ -428,7 +428,7 @@ def _kept(key: tuple, load: Callable[[], T]) -> T:
     """What `load()` gave less than CATALOG_CACHE_SECONDS ago in this process, or `load()`."""
     ttl = current_app.config["CATALOG_CACHE_SECONDS"]
     kept = current_app.extensions.setdefault("catalog.kept", {})
-    now = time.monotonic()
+    now = monotonic()
     found = kept.get(key)
     if found is not None and now - found[0] < ttl:
         return found[1]

@@ -8,15 +8,22 @@ from marketplace.catalog.services import (
     ProductFilters,
     ProductSort,
     category_family_ids,
+    find_category,
     get_public_product,
     list_categories,
     list_new_arrivals,
     list_other_products_of_vendor,
     list_products,
+    list_vendor_choices,
     refresh_from_price,
 )
 from marketplace.vendors.models import VendorKind, VendorStatus
-from tests.factories.catalog import CategoryFactory, VariantFactory, make_product_for_sale
+from tests.factories.catalog import (
+    CategoryFactory,
+    ProductImageFactory,
+    VariantFactory,
+    make_product_for_sale,
+)
 from tests.factories.vendors import VendorFactory
 
 
@@ -206,3 +213,130 @@ def test_a_big_listing_counts_only_so_far_yet_every_page_stays_reachable(db_sess
     assert further.total_is_capped and further.page_count == 5 and len(further.items) == 2
     assert not near_the_end.total_is_capped and near_the_end.total == 12
     assert near_the_end.page_count == 6
+
+
+# ---------- Product cards ----------
+
+
+def test_a_card_shows_the_first_picture_and_sums_up_the_active_variants(db_session):
+    product = make_product_for_sale(
+        name="Pull marin", prices=(5900, 6900), stocks=[1, 1], images=0
+    )
+    VariantFactory(product=product, price_cents=1000, stock=30, active=False)
+    ProductImageFactory(product=product, path="products/dos.jpg", position=2)
+    ProductImageFactory(product=product, path="products/face.jpg", alt="De face", position=0)
+    make_product_for_sale(name="Sans photo", images=0, stocks=[0])
+
+    cards = {card.name: card for card in _list().items}
+
+    pull = cards["Pull marin"]
+    assert pull.cover_image.path == "products/face.jpg" and pull.cover_image.alt == "De face"
+    assert pull.vendor_name == product.vendor.name
+    assert pull.available_stock == 2 and pull.stock_state == StockState.LOW
+    assert pull.has_active_variants and pull.has_several_prices
+    bare = cards["Sans photo"]
+    assert bare.cover_image is None and bare.stock_state == StockState.SOLD_OUT
+    assert not bare.has_several_prices
+
+
+def test_a_product_whose_variants_are_all_withdrawn_is_not_priced(db_session):
+    product = make_product_for_sale(name="Bientôt", prices=(1500,))
+    for variant in product.variants:
+        variant.active = False
+    db_session.flush()
+
+    (card,) = _list().items
+
+    assert not card.has_active_variants and card.stock_state == StockState.SOLD_OUT
+
+
+# ---------- Vendor filter and the lists kept between requests ----------
+
+
+def test_the_vendor_filter_offers_the_vendors_selling_in_the_category(db_session):
+    wool = CategoryFactory(name="Laine")
+    honey = CategoryFactory(name="Miel")
+    spinner = VendorFactory(name="Filature")
+    knitter = VendorFactory(name="Atelier tricot")
+    apiary = VendorFactory(name="Rucher")
+    VendorFactory(name="Sans produit")
+    make_product_for_sale(category=wool, vendor=spinner)
+    make_product_for_sale(category=wool, vendor=knitter)
+    make_product_for_sale(category=honey, vendor=apiary)
+    make_product_for_sale(category=wool, vendor=apiary, status=ProductStatus.DRAFT)
+    make_product_for_sale(
+        category=wool, vendor=VendorFactory(name="Suspendu", status=VendorStatus.SUSPENDED)
+    )
+
+    in_wool = list_vendor_choices(category_ids=(wool.id,))
+    anywhere = list_vendor_choices()
+
+    assert [choice.name for choice in in_wool] == ["Atelier tricot", "Filature"]
+    assert [choice.name for choice in anywhere] == ["Atelier tricot", "Filature", "Rucher"]
+
+
+def test_a_chosen_vendor_stays_offered_where_it_sells_nothing(db_session):
+    wool = CategoryFactory(name="Laine")
+    make_product_for_sale(category=wool, vendor=VendorFactory(name="Filature"))
+    apiary = VendorFactory(name="Rucher", slug="rucher")
+    VendorFactory(name="Parti", slug="parti", status=VendorStatus.SUSPENDED)
+
+    with_apiary = list_vendor_choices(category_ids=(wool.id,), selected_slug="rucher")
+    with_suspended = list_vendor_choices(category_ids=(wool.id,), selected_slug="parti")
+
+    assert [choice.name for choice in with_apiary] == ["Filature", "Rucher"]
+    assert with_apiary[1].id == apiary.id
+    assert [choice.name for choice in with_suspended] == ["Filature"]
+
+
+@pytest.fixture
+def kept_for_a_minute(app, monkeypatch):
+    """The production setting (lists kept 60 s), with a clock the test moves."""
+    from marketplace.catalog import services
+
+    clock = {"now": 1000.0}
+    monkeypatch.setitem(app.config, "CATALOG_CACHE_SECONDS", 60)
+    monkeypatch.setitem(app.extensions, "catalog.kept", {})
+    monkeypatch.setattr(services, "monotonic", lambda: clock["now"])
+
+    def wait(seconds: float) -> None:
+        clock["now"] += seconds
+
+    return wait
+
+
+def test_categories_and_vendor_choices_are_kept_a_minute_but_products_never(
+    db_session, kept_for_a_minute
+):
+    wool = CategoryFactory(name="Laine")
+    make_product_for_sale(name="Pelote", category=wool, vendor=VendorFactory(name="Filature"))
+    assert [c.name for c in list_categories()] == ["Laine"]
+    assert [v.name for v in list_vendor_choices(category_ids=(wool.id,))] == ["Filature"]
+
+    CategoryFactory(name="Miel")
+    make_product_for_sale(name="Écheveau", category=wool, vendor=VendorFactory(name="Tissage"))
+    kept_for_a_minute(59)
+
+    assert [c.name for c in list_categories()] == ["Laine"]
+    assert [v.name for v in list_vendor_choices(category_ids=(wool.id,))] == ["Filature"]
+    assert sorted(_names(_list(category_ids=(wool.id,)))) == ["Pelote", "Écheveau"]
+
+    kept_for_a_minute(2)
+
+    assert sorted(c.name for c in list_categories()) == ["Laine", "Miel"]
+    assert [v.name for v in list_vendor_choices(category_ids=(wool.id,))] == [
+        "Filature",
+        "Tissage",
+    ]
+
+
+def test_kept_categories_know_their_parent(db_session):
+    textile = CategoryFactory(name="Textile", slug="textile")
+    CategoryFactory(name="Tricots", slug="tricots", parent=textile)
+
+    categories = list_categories()
+    knitwear = find_category(categories, "tricots")
+
+    assert knitwear.parent is find_category(categories, "textile")
+    assert knitwear.parent.parent is None
+    assert category_family_ids(knitwear.parent, categories) == (textile.id, knitwear.id)

@@ -190,6 +190,59 @@ def test_category_and_money_follow_the_chosen_language(client, db_session):
     assert "€12.50" in page
 
 
+def _vendor_options(response) -> list[str]:
+    page = response.get_data(as_text=True)
+    select = re.search(r'<select id="filter-vendor".*?</select>', page, re.S)
+    return re.findall(r"<option value=[^>]*>([^<]*)</option>", select.group(0))[1:]
+
+
+def test_the_vendor_filter_of_a_category_offers_those_selling_there(client, db_session):
+    wool = CategoryFactory(slug="laine")
+    make_product_for_sale(name="Pelote", category=wool, vendor=VendorFactory(name="Filature"))
+    make_product_for_sale(category=CategoryFactory(), vendor=VendorFactory(name="Rucher"))
+
+    assert _vendor_options(client.get("/categories/laine")) == ["Filature"]
+    assert _vendor_options(client.get("/products")) == ["Filature", "Rucher"]
+    assert _vendor_options(client.get("/products?category=laine")) == ["Filature"]
+
+
+def test_a_shared_link_keeps_its_vendor_where_that_vendor_sells_nothing(client, db_session):
+    wool = CategoryFactory(slug="laine")
+    make_product_for_sale(name="Pelote", category=wool, vendor=VendorFactory(name="Filature"))
+    make_product_for_sale(category=CategoryFactory(), vendor=VendorFactory(slug="rucher"))
+
+    response = client.get("/categories/laine?vendor=rucher")
+
+    page = response.get_data(as_text=True)
+    assert '<option value="rucher" selected>' in page
+    assert _card_names(response) == []
+    assert "Aucun produit ne correspond à ces filtres." in page
+    assert "introuvable" not in page
+
+
+def test_vendor_names_are_escaped_in_the_filter(client, db_session):
+    vendor = VendorFactory(name='Ferme "Les <Chênes>" & fils', slug="chenes")
+    make_product_for_sale(vendor=vendor)
+
+    page = client.get("/products?vendor=chenes").get_data(as_text=True)
+
+    assert "<Chênes>" not in page
+    assert '<option value="chenes" selected>Ferme &quot;Les &lt;Chênes&gt;&quot; &amp; fils' in page
+
+
+def test_cards_speak_the_chosen_language(client, db_session):
+    make_product_for_sale(name="Pull", prices=(5900, 6900), stocks=[2, 0])
+    make_product_for_sale(name="Bonnet", prices=(2500,), stocks=[0])
+    make_product_for_sale(name="Écharpe", prices=(3500,), stocks=[20])
+    with client.session_transaction() as session:
+        session["lang"] = "en"
+
+    page = _text(client.get("/products"))
+
+    assert "from €59.00" in page and "Only 2 left" in page
+    assert "Sold out" in page and "In stock" in page and "€35.00" in page
+
+
 # ---------- Product page ----------
 
 
