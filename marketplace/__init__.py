@@ -109,7 +109,8 @@ def register_template_helpers(app: Flask) -> None:
         found = translations_by_locale.get(locale)
         if found is None:
             found = get_translations()
-            if isinstance(found, Translations):  # not the stand-in given outside any app
+            # Kept only when they are that locale's (not the stand-in given outside an app).
+            if isinstance(found, Translations) and str(get_locale()) == locale:
                 translations_by_locale[locale] = found
         return found
 
