@@ -117,7 +117,11 @@ class ProductionConfig(Config):
         env = os.environ
         self.SECRET_KEY = env["SECRET_KEY"]
         self.SQLALCHEMY_DATABASE_URI = env["DATABASE_URL"]
-        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "pool_size": 10}
+        # No pre-ping: it is one more round trip to PostgreSQL on every request, for every
+        # page. Connections are renewed after half an hour instead (before any idle timeout
+        # of a proxy or firewall in between); after a database restart, the first query on
+        # each stale connection fails once and SQLAlchemy then discards the whole pool.
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_recycle": 1800, "pool_size": 10}
         self.REDIS_URL = env.get("REDIS_URL")
         # Counters shared by every gunicorn process; if Redis fails, each process keeps
         # limiting on its own rather than refusing logins.
