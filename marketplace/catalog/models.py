@@ -152,7 +152,9 @@ class Variant(TimestampMixin, db.Model):
     __tablename__ = "variants"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"), index=True)
+    product_id: Mapped[int] = mapped_column(
+        ForeignKey("products.id", ondelete="CASCADE"), index=True
+    )
     #: Copied from the Product so that SKUs can be unique per Vendor in the database.
     vendor_id: Mapped[int] = mapped_column(ForeignKey("vendors.id"))
     sku: Mapped[str] = mapped_column(String(64))
@@ -202,7 +204,9 @@ class ProductImage(db.Model):
     __tablename__ = "product_images"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"), index=True)
+    product_id: Mapped[int] = mapped_column(
+        ForeignKey("products.id", ondelete="CASCADE"), index=True
+    )
     #: Key in the media storage (relative path under MEDIA_DIR).
     path: Mapped[str] = mapped_column(String(255))
     alt: Mapped[str] = mapped_column(String(200), default="")

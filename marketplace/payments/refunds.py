@@ -149,9 +149,10 @@ def request_refund(
     db.session.flush()
     if refund.restocked:
         return_stock(units=((line.order_line.variant_id, line.quantity) for line in lines))
+    reason = (" : " + refund.reason) if refund.reason else ""
     _note(order, vendor_order=vendor_order, actor=actor, actor_label=actor_label,
           note=_("Remboursement de %(amount)s demandé%(reason)s%(stock)s",
-                 amount=format_cents(amount), reason=(" : " + refund.reason) if refund.reason else "",
+                 amount=format_cents(amount), reason=reason,
                  stock=_(" (articles remis en stock)") if refund.restocked else ""))
     enqueue("payments.send_refund", dedupe_key=f"send-refund-{refund.id}", refund_id=refund.id)
     return refund

@@ -140,10 +140,11 @@ class StripeGateway:
                 self.client.v1.payment_intents.cancel(
                     provider_ref, options={"idempotency_key": idempotency_key}
                 )
-        except GatewayUnavailable:
-            raise
-        except GatewayError:
-            pass  # already cancelled, or succeeded meanwhile: the intent's status is the answer
+        except GatewayError as error:
+            # A refusal means already cancelled, or succeeded meanwhile: the intent's status
+            # is the answer. An unreachable provider must be retried.
+            if isinstance(error, GatewayUnavailable):
+                raise
         return self.retrieve_payment(provider_ref)
 
     # --- refunds -------------------------------------------------------------------------------
