@@ -108,11 +108,7 @@ class DevGateway:
         if amount_cents <= 0:
             raise GatewayError("Amount must be positive", code="amount_too_small")
         intent = _create_once(DevPaymentIntent, idempotency_key, build)
-        if intent.amount_cents != amount_cents or intent.currency != currency.upper():
-            raise GatewayError(
-                "This idempotency key was already used with other parameters",
-                code="idempotency_conflict",
-            )
+        _check_same_request(intent, amount_cents=amount_cents, currency=currency.upper())
         return _intent_result(intent)
 
     def retrieve_payment(self, provider_ref: str) -> IntentResult:
@@ -178,13 +174,10 @@ class DevGateway:
     def refund(
         self, *, payment_ref: str, amount_cents: int, idempotency_key: str, metadata: dict[str, str]
     ) -> RefundResult:
-        existing = _by_key(DevRefund, idempotency_key)
+        existing = _replayed(
+            DevRefund, idempotency_key, intent_id=payment_ref, amount_cents=amount_cents
+        )
         if existing is not None:
-            if existing.intent_id != payment_ref or existing.amount_cents != amount_cents:
-                raise GatewayError(
-                    "This idempotency key was already used with other parameters",
-                    code="idempotency_conflict",
-                )
             return _refund_result(existing)
         intent = _get(DevPaymentIntent, payment_ref, lock=True)
         if intent.status != PaymentStatus.SUCCEEDED:
@@ -222,13 +215,10 @@ class DevGateway:
         self, *, amount_cents: int, currency: str, destination: str, transfer_group: str,
         idempotency_key: str, metadata: dict[str, str], source_transaction: str | None = None,
     ) -> TransferResult:
-        existing = _by_key(DevTransfer, idempotency_key)
+        existing = _replayed(
+            DevTransfer, idempotency_key, destination_id=destination, amount_cents=amount_cents
+        )
         if existing is not None:
-            if existing.destination_id != destination or existing.amount_cents != amount_cents:
-                raise GatewayError(
-                    "This idempotency key was already used with other parameters",
-                    code="idempotency_conflict",
-                )
             return _transfer_result(existing)
         if amount_cents <= 0:
             raise GatewayError("Amount must be positive", code="amount_too_small")
@@ -262,13 +252,11 @@ class DevGateway:
     def reverse_transfer(
         self, *, transfer_ref: str, amount_cents: int, idempotency_key: str
     ) -> ReversalResult:
-        existing = _by_key(DevTransferReversal, idempotency_key)
+        existing = _replayed(
+            DevTransferReversal, idempotency_key,
+            transfer_id=transfer_ref, amount_cents=amount_cents,
+        )
         if existing is not None:
-            if existing.transfer_id != transfer_ref or existing.amount_cents != amount_cents:
-                raise GatewayError(
-                    "This idempotency key was already used with other parameters",
-                    code="idempotency_conflict",
-                )
             return _reversal_result(existing)
         transfer = _get(DevTransfer, transfer_ref, lock=True)
         reversible = transfer.amount_cents - transfer.amount_reversed_cents
@@ -357,6 +345,23 @@ def _get(model: type, object_id: str, *, lock: bool = False):  # noqa: ANN202
 
 def _by_key(model: type, idempotency_key: str):  # noqa: ANN202
     return db.session.scalar(select(model).where(model.idempotency_key == idempotency_key))
+
+
+def _check_same_request(existing: object, **expected: object) -> None:
+    """A key replayed with other parameters is refused, as Stripe does."""
+    if any(getattr(existing, name) != value for name, value in expected.items()):
+        raise GatewayError(
+            "This idempotency key was already used with other parameters",
+            code="idempotency_conflict",
+        )
+
+
+def _replayed(model: type, idempotency_key: str, **expected: object):  # noqa: ANN202
+    """The object an earlier call with this key made, or None on a first call."""
+    existing = _by_key(model, idempotency_key)
+    if existing is not None:
+        _check_same_request(existing, **expected)
+    return existing
 
 
 def _create_once(model: type, idempotency_key: str, build: Callable[[], object]):  # noqa: ANN202

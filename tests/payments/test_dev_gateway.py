@@ -124,6 +124,18 @@ def test_refunds_never_exceed_what_was_paid(gateway):
     assert gateway.retrieve_payment(ref).amount_refunded_cents == 5000
 
 
+def test_a_refund_key_reused_with_another_amount_is_refused(gateway):
+    ref = _intent(gateway, amount=5000).provider_ref
+    gateway.confirm_payment(ref, payment_method="4242424242424242")
+    gateway.refund(payment_ref=ref, amount_cents=1000, idempotency_key="r1", metadata={})
+
+    with pytest.raises(GatewayError) as error:
+        gateway.refund(payment_ref=ref, amount_cents=1500, idempotency_key="r1", metadata={})
+
+    assert error.value.code == "idempotency_conflict"
+    assert [r.amount_cents for r in gateway.list_refunds(ref)] == [1000]
+
+
 def test_connected_account_onboarding_then_transfer_and_reversal(gateway, app):
     account = gateway.create_connected_account(email="atelier@example.fr", idempotency_key="v-1")
     assert gateway.create_connected_account(email="atelier@example.fr",
