@@ -102,21 +102,32 @@ def home():
     )
 
 
+def filtered_products(form: ProductFilterForm, **scope: object):
+    """The page of active products that the listing's filter form asks for, within `scope`
+    (a Category or a Vendor); invalid filters are reported on the form and left out."""
+    form.validate()
+    return services.list_products(
+        filters=form.to_filters(**scope),
+        page=parse_page_number(request.args.get("page")),
+        per_page=current_app.config["PRODUCTS_PER_PAGE"],
+    )
+
+
+def _vendor_choices(category, categories):  # noqa: ANN001, ANN202
+    return services.list_vendor_choices(
+        category_ids=services.category_family_ids(category, categories) if category else (),
+        selected_slug=slug_arg("vendor"),
+    )
+
+
 @bp.get("/products")
 def product_list():
     categories = services.list_categories()
     chosen = services.find_category(categories, slug_arg("category"))
-    vendors = services.list_vendor_choices(
-        category_ids=services.category_family_ids(chosen, categories) if chosen else (),
-        selected_slug=slug_arg("vendor"),
+    form = ProductFilterForm(
+        request.args, categories=categories, vendors=_vendor_choices(chosen, categories)
     )
-    form = ProductFilterForm(request.args, categories=categories, vendors=vendors)
-    form.validate()
-    products = services.list_products(
-        filters=form.to_filters(),
-        page=parse_page_number(request.args.get("page")),
-        per_page=current_app.config["PRODUCTS_PER_PAGE"],
-    )
+    products = filtered_products(form)
     return render_template(
         "catalog/listing.html",
         form=form,
@@ -133,17 +144,10 @@ def category(slug: str):
     current = services.find_category(categories, require_slug(slug))
     if current is None:
         abort(404)
-    vendors = services.list_vendor_choices(
-        category_ids=services.category_family_ids(current, categories),
-        selected_slug=slug_arg("vendor"),
+    form = ProductFilterForm(
+        request.args, categories=categories, vendors=_vendor_choices(current, categories)
     )
-    form = ProductFilterForm(request.args, categories=categories, vendors=vendors)
-    form.validate()
-    products = services.list_products(
-        filters=form.to_filters(category=current),
-        page=parse_page_number(request.args.get("page")),
-        per_page=current_app.config["PRODUCTS_PER_PAGE"],
-    )
+    products = filtered_products(form, category=current)
     return render_template(
         "catalog/listing.html",
         form=form,

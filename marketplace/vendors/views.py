@@ -1,11 +1,10 @@
 """Web entry points of the vendors domain: the public pages of the hub's Vendors."""
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, abort, render_template, request
 from flask_babel import lazy_gettext as _l
 
 from marketplace.catalog import services as catalog
 from marketplace.catalog.forms import ProductFilterForm
-from marketplace.catalog.views import page_url_builder, require_slug
-from marketplace.core.pagination import parse_page_number
+from marketplace.catalog.views import filtered_products, page_url_builder, require_slug
 
 from .models import VendorKind
 from .services import get_public_vendor, list_public_vendors
@@ -44,12 +43,7 @@ def vendor_detail(slug: str):
         abort(404)
     categories = catalog.list_categories()
     form = ProductFilterForm(request.args, categories=categories, vendors=None)
-    form.validate()
-    products = catalog.list_products(
-        filters=form.to_filters(vendor=vendor),
-        page=parse_page_number(request.args.get("page")),
-        per_page=current_app.config["PRODUCTS_PER_PAGE"],
-    )
+    products = filtered_products(form, vendor=vendor)
     return render_template(
         "vendors/detail.html",
         vendor=vendor,
