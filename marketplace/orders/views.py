@@ -356,36 +356,36 @@ def customer_orders():
     return render_template("orders/list.html", page=page)
 
 
+def _render_order(template: str, order: Order | None) -> str:
+    """An Order page, or 404 when the finder (scoped to the customer or the guest's token)
+    found nothing."""
+    if order is None:
+        abort(404)
+    return render_template(template, order=order, **_order_context(order))
+
+
 @bp.get("/account/orders/<number>")
 @login_required
 def customer_order(number: str):
     order = services.find_customer_order(customer=current_user, number=number)
-    if order is None:
-        abort(404)
-    return render_template("orders/detail.html", order=order, **_order_context(order))
+    return _render_order("orders/detail.html", order)
 
 
 @bp.get("/account/orders/<number>/receipt")
 @login_required
 def customer_receipt(number: str):
     order = services.find_customer_order(customer=current_user, number=number)
-    if order is None:
-        abort(404)
-    return render_template("orders/receipt.html", order=order, **_order_context(order))
+    return _render_order("orders/receipt.html", order)
 
 
 @bp.get("/orders/<number>")
 def guest_order(number: str):
     """A guest follows their Order with the secret link from their email."""
     order = services.find_order_by_token(number=number, token=request.args.get("token"))
-    if order is None:
-        abort(404)
-    return render_template("orders/detail.html", order=order, **_order_context(order))
+    return _render_order("orders/detail.html", order)
 
 
 @bp.get("/orders/<number>/receipt")
 def guest_receipt(number: str):
     order = services.find_order_by_token(number=number, token=request.args.get("token"))
-    if order is None:
-        abort(404)
-    return render_template("orders/receipt.html", order=order, **_order_context(order))
+    return _render_order("orders/receipt.html", order)
