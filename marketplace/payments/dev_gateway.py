@@ -38,7 +38,7 @@ from .models import (
     DevTransfer,
     DevTransferReversal,
 )
-from .states import PaymentStatus
+from .states import PaymentStatus, RefundStatus
 
 SIGNATURE_PREFIX = "sha256="
 
@@ -193,7 +193,7 @@ class DevGateway:
             idempotency_key=idempotency_key,
             intent_id=intent.id,
             amount_cents=amount_cents,
-            status="succeeded",
+            status=RefundStatus.SUCCEEDED,
             metadata_=dict(metadata),
         )
         db.session.add(refund)

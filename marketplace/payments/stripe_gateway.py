@@ -23,7 +23,7 @@ from .gateway import (
     ReversalResult,
     TransferResult,
 )
-from .states import PaymentStatus
+from .states import PaymentStatus, RefundStatus
 
 #: PaymentIntent status -> ours. `requires_payment_method` is "created" until an attempt
 #: fails (then the intent carries a `last_payment_error`).
@@ -54,12 +54,13 @@ _DECLINE_MESSAGES = {
     ),
 }
 
+#: Stripe's refund statuses (keys, Stripe's spelling) in ours.
 _REFUND_STATUS = {
-    "pending": "pending",
-    "requires_action": "pending",
-    "succeeded": "succeeded",
-    "failed": "failed",
-    "canceled": "cancelled",
+    "pending": RefundStatus.PENDING,
+    "requires_action": RefundStatus.PENDING,
+    "succeeded": RefundStatus.SUCCEEDED,
+    "failed": RefundStatus.FAILED,
+    "canceled": RefundStatus.CANCELLED,
 }
 
 
@@ -327,7 +328,7 @@ def _decline_message(error: Mapping) -> str:
 def _refund_result(data: dict) -> RefundResult:
     return RefundResult(
         provider_ref=data["id"],
-        status=_REFUND_STATUS.get(data.get("status") or "pending", "pending"),
+        status=_REFUND_STATUS.get(data.get("status") or "pending", RefundStatus.PENDING),
         amount_cents=data["amount"],
         failure_message=data.get("failure_reason") or "",
         metadata={str(k): str(v) for k, v in (data.get("metadata") or {}).items()},
