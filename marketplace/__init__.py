@@ -164,10 +164,13 @@ def register_template_helpers(app: Flask) -> None:
 
     @app.template_filter("percent_bps")
     def percent_bps_filter(bps: int) -> str:
+        from decimal import Decimal
+
         from babel.numbers import format_decimal
 
         locale = str(get_locale() or "fr")
-        number = format_decimal(bps / 100, format="#,##0.##", locale=locale)
+        # Decimal keeps 5.5 % exact; a rate in basis points is never a float.
+        number = format_decimal(Decimal(bps) / 100, format="#,##0.##", locale=locale)
         return f"{number} %" if locale == "fr" else f"{number}%"  # French spaces the sign
 
     @app.context_processor
