@@ -4,9 +4,11 @@ Only `active` Products of `approved` Vendors are public. A listing costs two que
 many Products its page holds: the page of ids in the listing's order (with a bounded count),
 then the product cards of those ids, read as plain rows: a card needs a dozen columns, its
 Variants' stock and prices summed up and one picture, never whole Products with every Variant
-and picture (building those objects cost more than the rest of the page).
+and picture (building those objects cost more than the rest of the page). Both statements are
+built once per process (per shape of filters) and run on the session's connection as plain
+Core statements: building, compiling and running them through the ORM cost more than running
+them.
 """
-import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -15,10 +17,23 @@ from time import monotonic
 from typing import TypeVar
 
 from flask import current_app
-from sqlalchemy import Select, and_, bindparam, distinct, exists, func, select
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Row,
+    Select,
+    and_,
+    any_,
+    bindparam,
+    distinct,
+    exists,
+    func,
+    select,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import contains_eager, joinedload
 
-from marketplace.core.pagination import Page, paginate
+from marketplace.core.pagination import Page, count_cap_for, last_page_number
 from marketplace.extensions import db
 from marketplace.vendors.models import Vendor, VendorStatus
 from marketplace.vendors.services import search_vendors
@@ -144,38 +159,140 @@ def _public_product_ids() -> Select[tuple[int]]:
     return select(Product.id).where(Product.status == ProductStatus.ACTIVE, ~vendor_not_approved)
 
 
+@dataclass(frozen=True, slots=True)
+class _ListingShape:
+    """Which filters and sort a listing uses, not their values.
+
+    A listing's statement is built once per shape and process: SQLAlchemy then finds its
+    compiled SQL without walking the statement again, psycopg prepares it after a few runs,
+    and a request only binds its values (`_filter_values`). Building and compiling the
+    statement anew cost more than running it.
+    """
+
+    by_category: bool
+    by_vendor: bool
+    by_kind: bool
+    by_min_price: bool
+    by_max_price: bool
+    in_stock_only: bool
+    sort: ProductSort
+
+    @classmethod
+    def of(cls, filters: ProductFilters) -> "_ListingShape":
+        return cls(
+            by_category=bool(filters.category_ids),
+            by_vendor=filters.vendor_id is not None,
+            by_kind=bool(filters.vendor_kind),
+            by_min_price=filters.min_price_cents is not None,
+            by_max_price=filters.max_price_cents is not None,
+            in_stock_only=filters.in_stock_only,
+            sort=filters.sort,
+        )
+
+
+def _filter_values(filters: ProductFilters) -> dict[str, object]:
+    """The values bound into a listing's statement (those its shape does not use are ignored)."""
+    return {
+        "category_ids": list(filters.category_ids),
+        "vendor_id": filters.vendor_id,
+        "vendor_kind": filters.vendor_kind,
+        "min_price_cents": filters.min_price_cents,
+        "max_price_cents": filters.max_price_cents,
+    }
+
+
+def _one_of(column: ColumnElement[int], name: str, dialect: str) -> ColumnElement[bool]:
+    """`column` equals one of the ids bound as `name`: a single array parameter on PostgreSQL,
+    so that the SQL (and the plan psycopg prepares for it) is the same however many ids there
+    are, and SQLAlchemy rewrites nothing per request; an IN list elsewhere. For lookups by
+    key only: the planner reads no index in order for an array."""
+    if dialect == "postgresql":
+        return column == any_(bindparam(name, type_=ARRAY(Integer)))
+    return column.in_(bindparam(name, expanding=True))
+
+
+def _dialect() -> str:
+    return db.session.get_bind().dialect.name
+
+
+def _apply_filters(statement: Select, shape: _ListingShape, dialect: str) -> Select:
+    if shape.by_category:
+        # An IN list, even on PostgreSQL: for a single Category (most listings) the planner
+        # reads the listing index in its order, which it does not do for an array.
+        statement = statement.where(
+            Product.category_id.in_(bindparam("category_ids", expanding=True))
+        )
+    if shape.by_vendor:
+        statement = statement.where(Product.vendor_id == bindparam("vendor_id"))
+    if shape.by_kind:
+        statement = statement.where(
+            Product.vendor_id.in_(select(Vendor.id).where(Vendor.kind == bindparam("vendor_kind")))
+        )
+    if shape.by_min_price or shape.by_max_price:
+        priced = [Variant.product_id == Product.id, Variant.active.is_(True)]
+        if shape.by_min_price:
+            priced.append(Variant.price_cents >= bindparam("min_price_cents"))
+        if shape.by_max_price:
+            priced.append(Variant.price_cents <= bindparam("max_price_cents"))
+        statement = statement.where(exists().where(*priced))
+    if shape.in_stock_only:
+        statement = statement.where(
+            exists().where(
+                Variant.product_id == Product.id, Variant.active.is_(True), Variant.stock > 0
+            )
+        )
+    return statement
+
+
+def _sort_order(sort: ProductSort, relevance=None) -> tuple:  # noqa: ANN001
+    # Each order is exactly an index read forwards or backwards ((status, published_at) and
+    # (status, from_price_cents, id)), so a page of a big catalogue stops after a few rows.
+    newest = (Product.published_at.desc(), Product.id.desc())
+    if sort == ProductSort.PRICE_ASC:
+        return (Product.from_price_cents.asc(), Product.id.asc())
+    if sort == ProductSort.PRICE_DESC:
+        return (Product.from_price_cents.desc(), Product.id.desc())
+    if sort == ProductSort.RELEVANCE and relevance is not None:
+        return (relevance.desc(), *newest)
+    return newest
+
+
+def _card(row: Row) -> ProductCard:
+    (id_, slug, name, vendor_name, from_price, hub, stock_left, threshold, prices,
+     path, alt, width, height) = row  # fmt: skip
+    return ProductCard(
+        id=id_,
+        slug=slug,
+        name=name,
+        vendor_name=vendor_name,
+        from_price_cents=from_price,
+        made_at_hub=hub,
+        available_stock=stock_left or 0,
+        low_stock_threshold=threshold or 0,
+        price_count=prices or 0,
+        cover_image=None if path is None else CoverImage(path, alt, width, height),
+    )
+
+
+def _read(statement: Select, values: dict[str, object]) -> list[Row]:
+    # Straight on the session's connection: these statements return plain rows, and the ORM's
+    # execution layer cost more than the query on a listing page.
+    return db.session.connection().execute(statement, values).all()
+
+
 def load_product_cards(product_ids: Sequence[int]) -> list[ProductCard]:
     """Cards of these Products, in the order given, in one query."""
     if not product_ids:
         return []
-    cards = {}
-    rows = db.session.execute(_product_cards_statement(), {"product_ids": list(product_ids)})
-    for row in rows:
-        (id_, slug, name, vendor_name, from_price, hub, stock_left, threshold, prices,
-         path, alt, width, height) = row  # fmt: skip
-        cards[id_] = ProductCard(
-            id=id_,
-            slug=slug,
-            name=name,
-            vendor_name=vendor_name,
-            from_price_cents=from_price,
-            made_at_hub=hub,
-            available_stock=stock_left or 0,
-            low_stock_threshold=threshold or 0,
-            price_count=prices or 0,
-            cover_image=None if path is None else CoverImage(path, alt, width, height),
-        )
+    rows = _read(_cards_by_id_statement(_dialect()), {"product_ids": list(product_ids)})
+    cards = {row[0]: _card(row) for row in rows}
     return [cards[product_id] for product_id in product_ids if product_id in cards]
 
 
 @cache
-def _product_cards_statement() -> Select:
-    """The card query, built once: the same for every page, only the ids change.
-
-    The active Variants are summed up per Product, and the cover picture (first by position)
-    picked, for the Products asked for only.
-    """
-    product_ids = bindparam("product_ids", expanding=True)
+def _cards_by_id_statement(dialect: str) -> Select:
+    """The card query: a dozen columns, the active Variants summed up per Product, and the
+    cover picture (first by position), for the Products asked for only."""
     stock = (
         select(
             Variant.product_id,
@@ -183,7 +300,7 @@ def _product_cards_statement() -> Select:
             func.max(Variant.low_stock_threshold).label("low_stock_threshold"),
             func.count(distinct(Variant.price_cents)).label("price_count"),
         )
-        .where(Variant.product_id.in_(product_ids), Variant.active.is_(True))
+        .where(_one_of(Variant.product_id, "product_ids", dialect), Variant.active.is_(True))
         .group_by(Variant.product_id)
         .subquery()
     )
@@ -201,7 +318,7 @@ def _product_cards_statement() -> Select:
             )
             .label("rank"),
         )
-        .where(ProductImage.product_id.in_(product_ids))
+        .where(_one_of(ProductImage.product_id, "product_ids", dialect))
         .subquery()
     )
     return (
@@ -223,57 +340,70 @@ def _product_cards_statement() -> Select:
         .join(Vendor, Vendor.id == Product.vendor_id)
         .outerjoin(stock, stock.c.product_id == Product.id)
         .outerjoin(pictures, and_(pictures.c.product_id == Product.id, pictures.c.rank == 1))
-        .where(Product.id.in_(product_ids))
+        .where(_one_of(Product.id, "product_ids", dialect))
     )
 
 
-def _paginate_cards(statement: Select[tuple[int]], *, page: int, per_page: int) -> Page:
-    ids = paginate(db.session, statement, page=page, per_page=per_page)
-    return dataclasses.replace(ids, items=load_product_cards(ids.items))
+def _page_statement(ids: Select[tuple[int]], order: tuple) -> Select:
+    """One page of the Product ids that `ids` selects, in `order`; each row also carries the
+    bounded count of all of them (`full_count`, an uncorrelated subquery run once)."""
+    bounded = ids.limit(bindparam("count_limit")).subquery()
+    full_count = select(func.count()).select_from(bounded).scalar_subquery()
+    return (
+        ids.add_columns(full_count.label("full_count"))
+        .order_by(*order)
+        .limit(bindparam("page_size"))
+        .offset(bindparam("page_offset"))
+    )
 
 
-def _apply_filters(statement: Select, filters: ProductFilters) -> Select:
-    if filters.category_ids:
-        statement = statement.where(Product.category_id.in_(filters.category_ids))
-    if filters.vendor_id is not None:
-        statement = statement.where(Product.vendor_id == filters.vendor_id)
-    if filters.vendor_kind:
-        statement = statement.where(
-            Product.vendor_id.in_(select(Vendor.id).where(Vendor.kind == filters.vendor_kind))
-        )
-    if filters.min_price_cents is not None or filters.max_price_cents is not None:
-        priced = [Variant.product_id == Product.id, Variant.active.is_(True)]
-        if filters.min_price_cents is not None:
-            priced.append(Variant.price_cents >= filters.min_price_cents)
-        if filters.max_price_cents is not None:
-            priced.append(Variant.price_cents <= filters.max_price_cents)
-        statement = statement.where(exists().where(*priced))
-    if filters.in_stock_only:
-        statement = statement.where(
-            exists().where(
-                Variant.product_id == Product.id, Variant.active.is_(True), Variant.stock > 0
-            )
-        )
-    return statement
+@cache
+def _listing_statement(shape: _ListingShape, dialect: str) -> Select:
+    ids = _apply_filters(_public_product_ids(), shape, dialect)
+    return _page_statement(ids, _sort_order(shape.sort))
 
 
-def _apply_sort(statement: Select, sort: ProductSort, relevance=None) -> Select:  # noqa: ANN001
-    # Each order is exactly an index read forwards or backwards ((status, published_at) and
-    # (status, from_price_cents, id)), so a page of a big catalogue stops after a few rows.
-    newest = (Product.published_at.desc(), Product.id.desc())
-    if sort == ProductSort.PRICE_ASC:
-        return statement.order_by(Product.from_price_cents.asc(), Product.id.asc())
-    if sort == ProductSort.PRICE_DESC:
-        return statement.order_by(Product.from_price_cents.desc(), Product.id.desc())
-    if sort == ProductSort.RELEVANCE and relevance is not None:
-        return statement.order_by(relevance.desc(), *newest)
-    return statement.order_by(*newest)
+def _card_page(
+    statement: Select, values: dict[str, object], *, page: int, per_page: int
+) -> Page[ProductCard]:
+    """Run a `_page_statement` for `page` and load its cards: two queries. A page past the
+    end gives the last one (with `requested_number` set), so a stale link still shows goods."""
+    count_cap = count_cap_for(page, per_page)
+    found = dict(per_page=per_page, count_cap=count_cap)
+
+    def rows_of(number: int) -> list[Row]:
+        bounds = {
+            "count_limit": count_cap + 1,
+            "page_size": per_page,
+            "page_offset": (number - 1) * per_page,
+        }
+        return _read(statement, {**values, **bounds})
+
+    def cards_of(rows: list[Row]) -> list[ProductCard]:
+        return load_product_cards([row[0] for row in rows])
+
+    rows = rows_of(page)
+    if rows:
+        return Page(items=cards_of(rows), number=page, total=rows[0].full_count, **found)
+    first = rows_of(1) if page > 1 else []
+    if not first:
+        requested = page if page > 1 else None
+        return Page(items=(), number=1, total=0, requested_number=requested, **found)
+    last = last_page_number(first[0].full_count, count_cap=count_cap, per_page=per_page)
+    last_rows = (rows_of(last) if last > 1 else None) or first
+    return Page(
+        items=cards_of(last_rows),
+        number=last if last_rows is not first else 1,
+        total=last_rows[0].full_count,
+        requested_number=page,
+        **found,
+    )
 
 
 def list_products(*, filters: ProductFilters, page: int, per_page: int) -> Page[ProductCard]:
     """One page of public Products as cards, filtered and sorted."""
-    statement = _apply_sort(_apply_filters(_public_product_ids(), filters), filters.sort)
-    return _paginate_cards(statement, page=page, per_page=per_page)
+    statement = _listing_statement(_ListingShape.of(filters), _dialect())
+    return _card_page(statement, _filter_values(filters), page=page, per_page=per_page)
 
 
 def search_catalog(
@@ -284,17 +414,17 @@ def search_catalog(
         return SearchResults(
             products=Page(items=(), number=1, per_page=per_page, total=0), vendors=()
         )
-    dialect = db.session.get_bind().dialect.name
+    dialect = _dialect()
     matches, relevance = product_match(query, dialect)
-    statement = _apply_filters(_public_product_ids().where(matches), filters)
-    statement = _apply_sort(statement, filters.sort, relevance)
-    products = _paginate_cards(statement, page=page, per_page=per_page)
+    ids = _apply_filters(_public_product_ids().where(matches), _ListingShape.of(filters), dialect)
+    statement = _page_statement(ids, _sort_order(filters.sort, relevance))
+    products = _card_page(statement, _filter_values(filters), page=page, per_page=per_page)
     vendors = search_vendors(query=query, limit=vendor_limit) if page == 1 else ()
     return SearchResults(products=products, vendors=vendors)
 
 
 def list_new_arrivals(*, limit: int) -> list[ProductCard]:
-    statement = _apply_sort(_public_product_ids(), ProductSort.NEWEST).limit(limit)
+    statement = _public_product_ids().order_by(*_sort_order(ProductSort.NEWEST)).limit(limit)
     return load_product_cards(db.session.scalars(statement).all())
 
 
@@ -366,13 +496,13 @@ def get_public_product(*, slug: str) -> Product | None:
 
 def list_other_products_of_vendor(*, product: Product, limit: int) -> list[ProductCard]:
     """Some other goods of the same Vendor, newest first, for the product page."""
-    statement = _apply_sort(
-        _public_product_ids().where(
-            Product.vendor_id == product.vendor_id, Product.id != product.id
-        ),
-        ProductSort.NEWEST,
+    statement = (
+        _public_product_ids()
+        .where(Product.vendor_id == product.vendor_id, Product.id != product.id)
+        .order_by(*_sort_order(ProductSort.NEWEST))
+        .limit(limit)
     )
-    return load_product_cards(db.session.scalars(statement.limit(limit)).all())
+    return load_product_cards(db.session.scalars(statement).all())
 
 
 @dataclass(frozen=True, slots=True, eq=False)

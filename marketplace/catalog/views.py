@@ -1,19 +1,22 @@
 """Storefront pages: home, listings, category pages, product pages, search."""
 import html
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import cache, lru_cache
 
 from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask_babel import get_locale
+from jinja2 import pass_context
+from jinja2.runtime import Context
 from markupsafe import Markup
 
 from marketplace.core.pagination import parse_page_number
 from marketplace.vendors.services import list_featured_vendors
 
-from . import services
+from . import cards, services
 from .forms import ProductFilterForm
 from .search import normalize_query
-from .services import SEARCH_SORTS, VendorChoice
+from .services import SEARCH_SORTS, ProductCard, VendorChoice
 
 bp = Blueprint("catalog", __name__)
 
@@ -25,16 +28,20 @@ HOME_FEATURED_VENDORS = 6
 PRODUCT_PAGE_OTHER_GOODS = 4
 
 
-#: Little words left out of initials: "Miel de châtaignier" -> "MC".
-_SMALL_WORDS = {"de", "du", "des", "la", "le", "les", "en", "et", "à", "au", "aux", "d", "l", "n°"}
+bp.add_app_template_filter(cards.initials, "initials")
 
 
-@bp.app_template_filter("initials")
-def initials(name: str) -> str:
-    """Two letters standing in for a missing picture or logo."""
-    words = [word for word in re.split(r"[\s'’-]+", name) if word[:1].isalnum()]
-    meaningful = [word for word in words if word.casefold() not in _SMALL_WORDS] or words
-    return "".join(word[0] for word in meaningful[:2]).upper()
+@bp.app_template_global()
+@pass_context
+def product_cards(context: Context, products: Sequence[ProductCard], heading: str = "h3") -> Markup:
+    """The grid of cards of these Products (`catalog.cards`), in the page's language."""
+    return cards.product_grid(
+        products,
+        heading=heading,
+        locale=context.get("current_locale") or str(get_locale()),
+        product_path=url_for("catalog.product_detail", slug=""),
+        media_path=url_for("core.media", key=""),
+    )
 
 
 @bp.app_template_global()
@@ -43,7 +50,7 @@ def vendor_options(vendors: Iterable[VendorChoice], selected_slug: str | None) -
     options = _vendor_options_html(tuple(vendors))
     if selected_slug:
         chosen = f'<option value="{html.escape(selected_slug)}">'
-        options = options.replace(chosen, f'{chosen[:-1]} selected>', 1)
+        options = options.replace(chosen, f"{chosen[:-1]} selected>", 1)
     return Markup(options)
 
 

@@ -91,16 +91,26 @@ def parse_page_number(raw: str | None) -> int:
     return min(max(int(text), 1), MAX_PAGE_NUMBER)
 
 
+def count_cap_for(page: int, per_page: int) -> int:
+    """Rows counted at most for a listing's total when showing `page`: COUNT_CAP, or up to
+    ten pages beyond it."""
+    return max(COUNT_CAP, (page + PAGES_COUNTED_AHEAD) * per_page)
+
+
+def last_page_number(counted: int, *, count_cap: int, per_page: int) -> int:
+    return max(1, ceil(min(counted, count_cap) / per_page))
+
+
 def paginate(session: Session, statement: Select[Any], *, page: int, per_page: int) -> Page[Any]:
     """Run `statement` (one ORM entity) for one page of rows, with the total in the same query.
 
     The total rides along as an uncorrelated subquery (run once by the database) that stops
-    counting past the cap (COUNT_CAP, or ten pages beyond the one asked for), so a page costs
-    one query and a bounded count, while its rows come straight from an index in the sort
-    order. Only a page past the end costs one query more, and gives the last page (with
-    `requested_number` set), so a stale link still shows goods rather than an empty list.
+    counting past the cap (`count_cap_for`), so a page costs one query and a bounded count,
+    while its rows come straight from an index in the sort order. Only a page past the end
+    costs one query more, and gives the last page (with `requested_number` set), so a stale
+    link still shows goods rather than an empty list.
     """
-    count_cap = max(COUNT_CAP, (page + PAGES_COUNTED_AHEAD) * per_page)
+    count_cap = count_cap_for(page, per_page)
     bounded = statement.order_by(None).limit(count_cap + 1).subquery()
     total = select(func.count()).select_from(bounded).scalar_subquery().label("full_count")
     paged = statement.add_columns(total).limit(per_page).offset((page - 1) * per_page)
@@ -111,7 +121,7 @@ def paginate(session: Session, statement: Select[Any], *, page: int, per_page: i
     if page == 1:
         return Page(items=(), number=1, total=0, **found)
     counted = session.scalar(select(func.count()).select_from(bounded)) or 0
-    last_page = max(1, ceil(min(counted, count_cap) / per_page))
+    last_page = last_page_number(counted, count_cap=count_cap, per_page=per_page)
     last = paginate(session, statement, page=last_page, per_page=per_page)
     return Page(
         items=last.items, number=last.number, total=last.total, requested_number=page, **found
