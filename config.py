@@ -39,7 +39,7 @@ class Config:
     #: How many reverse proxies sit in front of the app (their X-Forwarded-* headers are
     #: trusted); the login rate limit counts per client IP only when this is right.
     TRUSTED_PROXY_COUNT = 0
-    PRODUCTS_PER_PAGE = 24
+    PRODUCTS_PER_PAGE = 20
     #: How long each process reuses the Categories and the Vendor list of a listing's filter
     #: (catalog services): they change rarely and every storefront page needs them.
     CATALOG_CACHE_SECONDS = 60

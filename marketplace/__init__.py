@@ -1,10 +1,12 @@
 """Les Ateliers marketplace: the application factory."""
 import logging
 import os
+from collections.abc import Callable
+from functools import lru_cache
 from importlib import import_module
 
 from babel.support import Translations
-from flask import Flask, render_template, request, session
+from flask import Flask, has_request_context, render_template, request, session, url_for
 from flask_babel import get_locale, get_translations, lazy_gettext
 from flask_wtf.csrf import CSRFError
 from jinja2 import pass_context
@@ -138,10 +140,27 @@ def register_template_helpers(app: Flask) -> None:
     # Same semantics (escaped when autoescaping, then always %-formatted), one call.
     @pass_context
     def gettext(context: Context, string: str, **variables: object) -> str:
+        if not variables:
+            return _fixed_text(context, string)
         translated = translations(context).ugettext(string)
         if context.eval_ctx.autoescape:
             translated = Markup(translated)
         return translated % variables
+
+    # Most strings of a page have no placeholders: each is translated and formatted once per
+    # language and kept (the catalogue does not change while the application runs).
+    fixed_texts: dict[tuple[str, bool, str], str] = {}
+
+    def _fixed_text(context: Context, string: str) -> str:
+        locale, autoescape = context.get("current_locale"), context.eval_ctx.autoescape
+        key = (locale, autoescape, string)
+        found = fixed_texts.get(key)
+        if found is None:
+            found = translations(context).ugettext(string)
+            found = (Markup(found) if autoescape else found) % {}
+            if locale is not None and locale in translations_by_locale:
+                fixed_texts[key] = found
+        return found
 
     @pass_context
     def ngettext(context: Context, singular: str, plural: str, n: int, **variables: object) -> str:
@@ -151,7 +170,9 @@ def register_template_helpers(app: Flask) -> None:
             translated = Markup(translated)
         return translated % variables
 
-    app.jinja_env.globals.update(_=gettext, gettext=gettext, ngettext=ngettext)
+    app.jinja_env.globals.update(
+        _=gettext, gettext=gettext, ngettext=ngettext, url_for=_kept_url_for(app)
+    )
 
     @app.template_filter("money")
     @pass_context
@@ -176,6 +197,32 @@ def register_template_helpers(app: Flask) -> None:
     @app.context_processor
     def inject_locale() -> dict:
         return {"current_locale": str(get_locale() or "fr")}
+
+
+def _kept_url_for(app: Flask) -> Callable[..., str]:
+    """`url_for` for templates, keeping what it built: a page asks for the same links on every
+    request (the layout alone for a dozen), each built through Werkzeug's URL map.
+
+    A link depends on its endpoint, its arguments and the application's root (SCRIPT_NAME),
+    and on the current blueprint for a relative endpoint; external links, links built outside
+    a request and arguments that cannot be a key are built anew. The app registers no
+    `url_defaults` callbacks, which kept links would not see.
+    """
+
+    @lru_cache(maxsize=4096)
+    def built(script_root: str, blueprint: str | None, endpoint: str, arguments: tuple) -> str:
+        return url_for(endpoint, **dict(arguments))
+
+    def template_url_for(endpoint: str, **arguments: object) -> str:
+        if not has_request_context() or arguments.get("_external"):
+            return url_for(endpoint, **arguments)
+        blueprint = request.blueprint if endpoint.startswith(".") else None
+        try:
+            return built(request.script_root, blueprint, endpoint, tuple(sorted(arguments.items())))
+        except TypeError:  # an argument that is not hashable (a list of values)
+            return url_for(endpoint, **arguments)
+
+    return template_url_for
 
 
 def register_error_pages(app: Flask) -> None:

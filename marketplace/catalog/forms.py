@@ -74,13 +74,15 @@ class ProductFilterForm(FlaskForm):
     class Meta:
         csrf = False  # a GET search changes nothing
 
-    category = StringField(_l("Catégorie"))
-    vendor = StringField(_l("Producteur ou atelier"))
-    kind = StringField(_l("Type de producteur"))
-    min_price = EuroAmountField(_l("Prix min. (€)"))
-    max_price = EuroAmountField(_l("Prix max. (€)"))
-    in_stock = LenientBooleanField(_l("En stock uniquement"))
-    sort = StringField(_l("Trier par"))
+    # Their words are in templates/catalog/_filters.html: translated there once per language,
+    # where lazy labels were translated anew on every page.
+    category = StringField()
+    vendor = StringField()
+    kind = StringField()
+    min_price = EuroAmountField()
+    max_price = EuroAmountField()
+    in_stock = LenientBooleanField()
+    sort = StringField()
 
     def __init__(
         self,

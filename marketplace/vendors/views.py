@@ -1,6 +1,8 @@
 """Web entry points of the vendors domain: the public pages of the hub's Vendors."""
 from flask import Blueprint, abort, render_template, request
 from flask_babel import lazy_gettext as _l
+from jinja2 import pass_context
+from jinja2.runtime import Context
 
 from marketplace.catalog import services as catalog
 from marketplace.catalog.forms import ProductFilterForm
@@ -19,10 +21,23 @@ VENDOR_KIND_LABELS = {
 }
 
 
+#: (language, kind) -> label, translated once: listings show every kind in their filter.
+_translated_kind_labels: dict[tuple[str, str], str] = {}
+
+
 @bp.app_template_filter("vendor_kind")
-def vendor_kind_label(kind: str) -> str:
+@pass_context
+def vendor_kind_label(context: Context, kind: str) -> str:
     label = VENDOR_KIND_LABELS.get(kind)
-    return str(label) if label is not None else kind
+    if label is None:
+        return kind
+    locale = context.get("current_locale")
+    if locale is None:
+        return str(label)
+    key = (locale, kind)
+    if key not in _translated_kind_labels:
+        _translated_kind_labels[key] = str(label)
+    return _translated_kind_labels[key]
 
 
 @bp.get("/vendors")
