@@ -295,11 +295,11 @@ def register_commands(app: Flask) -> None:
 def register_task_runner(app: Flask) -> None:
     from .core.outbox import register_outbox
     from .core.tasks import build_task_runner
-    from .core.transactions import register_transaction_ending
+    from .core.transactions import register_transactions
 
     app.extensions["task_runner"] = build_task_runner(app)
     register_outbox(app)
-    register_transaction_ending(app)
+    register_transactions(app)
 
 
 __all__ = ["create_app"]

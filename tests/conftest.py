@@ -1,6 +1,7 @@
 """Shared fixtures: the app on PostgreSQL, a rolled-back session per test, a client, logins."""
 import os
 
+import flask_babel
 import psycopg
 import pytest
 from flask import g, request_started
@@ -84,17 +85,19 @@ def committed_db(app):
             connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
 
 
-def _forget_loaded_user(sender, **extra):  # noqa: ANN001
+def _forget_request_state(sender, **extra):  # noqa: ANN001
     """Requests made in a test share its application context, so `g` outlives each request;
-    Flask-Login caches the user there and would carry it into the next request."""
+    Flask-Login caches the user there, Flask-Babel the language, and each would carry them
+    into the next request."""
     g.pop("_login_user", None)
+    flask_babel.refresh()
 
 
 @pytest.fixture
 def client(app, db_session):
     # Every test client posts from 127.0.0.1: start each test with fresh login-rate counters.
     limiter.reset()
-    with request_started.connected_to(_forget_loaded_user, app):
+    with request_started.connected_to(_forget_request_state, app):
         yield app.test_client()
 
 

@@ -11,6 +11,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 
 from marketplace.core.pagination import parse_page_number
+from marketplace.core.transactions import reads_only
 from marketplace.vendors.services import list_featured_vendors
 
 from . import cards, services
@@ -42,6 +43,59 @@ def product_cards(context: Context, products: Sequence[ProductCard], heading: st
         product_path=url_for("catalog.product_detail", slug=""),
         media_path=url_for("core.media", key=""),
     )
+
+
+#: Filter forms already written, by what they depend on (`filter_form`); the oldest go first.
+_written_filter_forms: dict[tuple, tuple[object, object, Markup]] = {}
+WRITTEN_FILTER_FORMS_KEPT = 512
+
+
+@bp.app_template_global()
+@pass_context
+def filter_form(
+    context: Context,
+    form: ProductFilterForm,
+    categories: Sequence,
+    *,
+    query: object = None,
+    fixed_category: bool = False,
+    fixed_vendor: bool = False,
+) -> Markup:
+    """The listing filter form (`catalog/_filters.html`), written once per state and process.
+
+    What it shows follows from the page's language, address and query string (which the form
+    reads), the kept Categories and Vendor list, and which filter the page fixes: pages that
+    share these share the same form, which cost more to write than the twenty product cards.
+    Nothing in it depends on the catalogue's stock or prices.
+    """
+    locale = context.get("current_locale")
+    key = (
+        locale,
+        request.path,
+        request.query_string,
+        bool(fixed_category),
+        bool(fixed_vendor),
+        id(categories),
+        id(form.vendors),
+    )
+    written = _written_filter_forms.get(key)
+    if written and written[0] is categories and written[1] is form.vendors:
+        return written[2]
+    html = Markup(
+        context.environment.get_template("catalog/_filters.html").render(
+            form=form,
+            categories=categories,
+            query=query,
+            fixed_category=fixed_category,
+            fixed_vendor=fixed_vendor,
+            request=request,
+            current_locale=locale,
+        )
+    )
+    if len(_written_filter_forms) >= WRITTEN_FILTER_FORMS_KEPT:
+        _written_filter_forms.pop(next(iter(_written_filter_forms)), None)
+    _written_filter_forms[key] = (categories, form.vendors, html)
+    return html
 
 
 @bp.app_template_global()
@@ -99,6 +153,7 @@ def page_url_builder(form: ProductFilterForm, **fixed: str):  # noqa: ANN201
 
 
 @bp.get("/")
+@reads_only
 def home():
     categories = services.list_categories()
     return render_template(
@@ -128,6 +183,7 @@ def _vendor_choices(category, categories):  # noqa: ANN001, ANN202
 
 
 @bp.get("/products")
+@reads_only
 def product_list():
     categories = services.list_categories()
     chosen = services.find_category(categories, slug_arg("category"))
@@ -146,6 +202,7 @@ def product_list():
 
 
 @bp.get("/categories/<slug>")
+@reads_only
 def category(slug: str):
     categories = services.list_categories()
     current = services.find_category(categories, require_slug(slug))
@@ -167,6 +224,7 @@ def category(slug: str):
 
 
 @bp.get("/products/<slug>")
+@reads_only
 def product_detail(slug: str):
     product = services.get_public_product(slug=require_slug(slug))
     if product is None:
@@ -182,6 +240,7 @@ def product_detail(slug: str):
 
 
 @bp.get("/search")
+@reads_only
 def search():
     query = normalize_query(request.args.get("q"))
     categories = services.list_categories()

@@ -190,6 +190,34 @@ def test_category_and_money_follow_the_chosen_language(client, db_session):
     assert "€12.50" in page
 
 
+def test_the_filter_form_follows_each_page_state_and_language(
+    client, app, db_session, monkeypatch
+):
+    # As in production: the Categories and Vendor lists are kept, so the form can be reused.
+    monkeypatch.setitem(app.config, "CATALOG_CACHE_SECONDS", 60)
+    monkeypatch.setitem(app.extensions, "catalog.kept", {})
+    wool = CategoryFactory(slug="laine")
+    make_product_for_sale(category=wool, prices=(1250,))
+
+    def chosen_sort(url: str) -> str:
+        page = client.get(url).get_data(as_text=True)
+        return re.search(r'<option value="(\w+)" selected>', page).group(1)
+
+    def sort_label(url: str) -> str:
+        page = client.get(url).get_data(as_text=True)
+        return re.search(r'<label for="filter-sort">([^<]+)</label>', page).group(1)
+
+    # The form is written once per state and reused: each state keeps its own.
+    for _ in range(2):
+        assert chosen_sort("/categories/laine?sort=price_asc") == "price_asc"
+        assert chosen_sort("/categories/laine") == "newest"
+        assert sort_label("/categories/laine") == "Trier par"
+    with client.session_transaction() as session:
+        session["lang"] = "en"
+    assert sort_label("/categories/laine") == "Sort by"
+    assert chosen_sort("/categories/laine?sort=price_asc") == "price_asc"
+
+
 def _vendor_options(response) -> list[str]:
     page = response.get_data(as_text=True)
     select = re.search(r'<select id="filter-vendor".*?</select>', page, re.S)

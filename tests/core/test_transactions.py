@@ -1,11 +1,17 @@
-"""How a request's transaction ends: COMMIT when it only read (psycopg then keeps its prepared
-statements), ROLLBACK for anything written and not committed, or for a failed request."""
+"""How a request's database work runs: storefront pages in autocommit mode and unable to write;
+other requests in a transaction ending with COMMIT when they only read (psycopg then keeps its
+prepared statements), ROLLBACK for anything written and not committed, or for a failure."""
 from contextlib import contextmanager
 
-from sqlalchemy import event, func, select
+import pytest
+from sqlalchemy import delete, event, func, select
 
 from marketplace.catalog.models import Category
-from marketplace.core.transactions import end_read_only_transaction
+from marketplace.core.transactions import (
+    WriteInReadOnlyRequest,
+    end_read_only_transaction,
+    start_read_only_request,
+)
 from marketplace.extensions import db
 from tests.factories.catalog import ProductFactory
 
@@ -35,18 +41,53 @@ def _categories_in_database() -> int:
         return connection.scalar(select(func.count()).select_from(Category))
 
 
-def test_a_page_that_only_reads_commits_its_transaction(app, committed_db):
+def test_storefront_pages_read_in_autocommit_mode(app, committed_db):
     product = ProductFactory()
     committed_db.commit()
+    name = product.name
+    paths = (f"/categories/{product.category.slug}", f"/products/{product.slug}", "/")
+    db.session.remove()  # as at the end of each real request's application context
     client = app.test_client()
+    autocommit_flags: list[bool] = []
 
-    with transaction_endings() as endings:
-        for _ in range(3):
-            response = client.get(f"/categories/{product.category.slug}")
+    def record(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001
+        autocommit_flags.append(conn.connection.driver_connection.autocommit)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        for path in paths:
+            response = client.get(path)
             assert response.status_code == 200
-            assert product.name in response.get_data(as_text=True)
+            assert name in response.get_data(as_text=True)
+            db.session.remove()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
 
-    assert endings == ["commit", "commit", "commit"]
+    assert autocommit_flags and all(autocommit_flags)
+
+
+def test_a_storefront_request_cannot_write(app, committed_db):
+    with app.test_request_context("/products"):
+        start_read_only_request()
+        db.session.add(Category(name="Laine", name_en="Wool", slug="laine"))
+        with pytest.raises(WriteInReadOnlyRequest):
+            db.session.flush()
+        with pytest.raises(WriteInReadOnlyRequest):
+            db.session.execute(delete(Category))
+        end_read_only_transaction()
+        db.session.remove()
+
+    assert _categories_in_database() == 0
+
+
+def test_other_requests_that_only_read_commit_their_transaction(app, committed_db):
+    with app.test_request_context("/cart"):
+        db.session.scalar(select(func.count()).select_from(Category))
+        with transaction_endings() as endings:
+            end_read_only_transaction()
+            db.session.remove()
+
+    assert endings == ["commit"]
 
 
 def test_writes_nobody_committed_are_rolled_back_at_the_end(app, committed_db):
