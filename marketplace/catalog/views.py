@@ -1,7 +1,7 @@
 """Storefront pages: home, listings, category pages, product pages, search."""
 import html
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import cache, lru_cache
 
 from flask import Blueprint, abort, current_app, render_template, request, url_for
@@ -10,7 +10,8 @@ from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
 
-from marketplace.core.pagination import parse_page_number
+from marketplace.core.fragments import KeptFragments
+from marketplace.core.pagination import Page, parse_page_number
 from marketplace.core.transactions import reads_only
 from marketplace.vendors.services import list_featured_vendors
 
@@ -45,9 +46,8 @@ def product_cards(context: Context, products: Sequence[ProductCard], heading: st
     )
 
 
-#: Filter forms already written, by what they depend on (`filter_form`); the oldest go first.
-_written_filter_forms: dict[tuple, tuple[object, object, Markup]] = {}
-WRITTEN_FILTER_FORMS_KEPT = 512
+_filter_forms = KeptFragments()
+_pagination_bars = KeptFragments()
 
 
 @bp.app_template_global()
@@ -61,28 +61,15 @@ def filter_form(
     fixed_category: bool = False,
     fixed_vendor: bool = False,
 ) -> Markup:
-    """The listing filter form (`catalog/_filters.html`), written once per state and process.
+    """The listing filter form (`catalog/_filters.html`), kept per state (`core.fragments`).
 
     What it shows follows from the page's language, address and query string (which the form
-    reads), the kept Categories and Vendor list, and which filter the page fixes: pages that
-    share these share the same form, which cost more to write than the twenty product cards.
-    Nothing in it depends on the catalogue's stock or prices.
+    reads), the kept Categories and Vendor list, and which filter the page fixes.
     """
     locale = context.get("current_locale")
-    key = (
-        locale,
-        request.path,
-        request.query_string,
-        bool(fixed_category),
-        bool(fixed_vendor),
-        id(categories),
-        id(form.vendors),
-    )
-    written = _written_filter_forms.get(key)
-    if written and written[0] is categories and written[1] is form.vendors:
-        return written[2]
-    html = Markup(
-        context.environment.get_template("catalog/_filters.html").render(
+
+    def write() -> str:
+        return context.environment.get_template("catalog/_filters.html").render(
             form=form,
             categories=categories,
             query=query,
@@ -91,11 +78,25 @@ def filter_form(
             request=request,
             current_locale=locale,
         )
-    )
-    if len(_written_filter_forms) >= WRITTEN_FILTER_FORMS_KEPT:
-        _written_filter_forms.pop(next(iter(_written_filter_forms)), None)
-    _written_filter_forms[key] = (categories, form.vendors, html)
-    return html
+
+    key = (locale, request.path, request.query_string, bool(fixed_category), bool(fixed_vendor))
+    return _filter_forms.get(key, write, anchors=(categories, form.vendors))
+
+
+@bp.app_template_global()
+@pass_context
+def pagination(context: Context, products: Page, page_url: Callable[[int], str]) -> Markup:
+    """The links to a listing's other pages (`catalog/_pagination.html`), kept per state: they
+    follow from the language, the first page's address, the page shown and the page count."""
+    locale = context.get("current_locale")
+
+    def write() -> str:
+        return context.environment.get_template("catalog/_pagination.html").render(
+            products=products, page_url=page_url, current_locale=locale
+        )
+
+    key = (locale, page_url(1), products.number, products.page_count, products.total_is_capped)
+    return _pagination_bars.get(key, write)
 
 
 @bp.app_template_global()

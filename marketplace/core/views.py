@@ -1,7 +1,53 @@
-"""Site-wide endpoints: media files, language choice, health check."""
+"""Site-wide endpoints (media files, language choice, health check) and the site header."""
 from flask import Blueprint, current_app, redirect, request, send_from_directory, session, url_for
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+from jinja2 import pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup
+
+from .fragments import KeptFragments
 
 bp = Blueprint("core", __name__)
+
+_site_headers = KeptFragments()
+
+
+@bp.app_template_global()
+@pass_context
+def site_header(context: Context) -> Markup:
+    """The header of every page (`_site_header.html`), kept per state (`core.fragments`): the
+    language, the page's endpoint and search words, the cart's count, the kind of visitor,
+    and for visitors the page to come back to after logging in (for members, their logout
+    form's token)."""
+    endpoint = request.endpoint or ""
+    signed_in = current_user.is_authenticated
+    state = {
+        "current_locale": context.get("current_locale"),
+        "endpoint": endpoint,
+        "search_text": request.args.get("q", "") if endpoint == "catalog.search" else "",
+        "cart_count": context["cart_item_count"](),
+        "visitor": {
+            "is_authenticated": signed_in,
+            "is_admin": signed_in and current_user.is_admin,
+            "is_vendor": signed_in and current_user.is_vendor,
+        },
+        "login_next": (
+            request.path
+            if not signed_in and endpoint and not endpoint.startswith("accounts.")
+            and request.path != "/"
+            else None
+        ),
+        "logout_token": generate_csrf() if signed_in else None,
+    }
+
+    def write() -> str:
+        return context.environment.get_template("_site_header.html").render(state)
+
+    key = tuple(
+        tuple(value.items()) if isinstance(value, dict) else value for value in state.values()
+    )
+    return _site_headers.get(key, write)
 
 
 @bp.get("/media/<path:key>")
