@@ -3,12 +3,13 @@
 Every storefront list of goods (listings, search, the home page, "other goods" on a product
 page) is a grid of cards. In Jinja each card cost a dozen escaped expressions, two URL
 quotings and a price lookup, each through Markup and the template context: twenty cards cost
-more than the rest of a listing page. Here a card is one format string, its labels are
-translated once per locale and its text escaped with markupsafe, as Jinja would.
+more than the rest of a listing page. Here a card is one f-string, its labels are translated
+once per locale and its text escaped as by Jinja's autoescaping (`html.escape`: & < > " ').
 
 The markup is that of the picture(), product_price() and stock_badge() macros in
 templates/catalog/_macros.html (product pages and the cart use them): change them together.
 """
+import html
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -25,26 +26,16 @@ from .services import ProductCard
 #: Little words left out of initials: "Miel de châtaignier" -> "MC".
 _SMALL_WORDS = {"de", "du", "des", "la", "le", "les", "en", "et", "à", "au", "aux", "d", "l", "n°"}
 
-_CARD = (
-    '<li><article class="product-card{sold_out}">\n'
-    '<div class="product-card__media">{picture}</div>\n'
-    '<div class="product-card__body">\n'
-    '<{heading} class="product-card__name"><a class="product-card__link" href="{href}">'
-    "{name}</a></{heading}>\n"
-    '<p class="product-card__vendor">{vendor}</p>\n'
-    '<p class="product-card__meta">{price}\n{stock}</p>\n'
-    "{hub}</div>\n"
-    "</article></li>"
-)
-_IMAGE = (
-    '<img class="picture " src="{src}" alt="{alt}" width="{width}" height="{height}"'
-    ' loading="lazy" decoding="async">'
-)
-_PLACEHOLDER = (
-    '<div class="picture picture--placeholder placeholder--{shade} " role="img"'
-    ' aria-label="{name}"><span class="picture__initials" aria-hidden="true">{initials}</span>'
-    "</div>"
-)
+#: Characters a slug or a picture's path may hold as they are in a URL path.
+_PLAIN_PATH = re.compile(r"[A-Za-z0-9._/-]*")
+
+
+def _escaped(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def _url_path(path: str) -> str:
+    return path if _PLAIN_PATH.fullmatch(path) else quote(path)
 
 
 def initials(name: str) -> str:
@@ -108,7 +99,8 @@ def product_grid(
     written = [
         _card_html(card, heading, locale, labels, product_path, media_path) for card in cards
     ]
-    return Markup('<ul class="product-grid" role="list">\n{}\n</ul>'.format("\n".join(written)))
+    cards_html = "\n".join(written)
+    return Markup(f'<ul class="product-grid" role="list">\n{cards_html}\n</ul>')
 
 
 def _card_html(
@@ -119,37 +111,43 @@ def _card_html(
     product_path: str,
     media_path: str,
 ) -> str:
-    name = escape(card.name)
+    name = _escaped(card.name)
     image = card.cover_image
     if image:
-        picture = _IMAGE.format(
-            src=escape(media_path + quote(image.path)),
-            alt=escape(image.alt) if image.alt else name,
-            width=image.width or 800,
-            height=image.height or 800,
+        src = _escaped(media_path + _url_path(image.path))
+        alt = _escaped(image.alt) if image.alt else name
+        picture = (
+            f'<img class="picture " src="{src}" alt="{alt}" width="{image.width or 800}"'
+            f' height="{image.height or 800}" loading="lazy" decoding="async">'
         )
     else:
-        picture = _PLACEHOLDER.format(
-            shade=card.id % 6, name=name, initials=escape(initials(card.name))
+        picture = (
+            f'<div class="picture picture--placeholder placeholder--{card.id % 6} " role="img"'
+            f' aria-label="{name}"><span class="picture__initials" aria-hidden="true">'
+            f"{_escaped(initials(card.name))}</span></div>"
         )
     state = card.stock_state
-    return _CARD.format(
-        sold_out=" product-card--sold-out" if state == StockState.SOLD_OUT else "",
-        picture=picture,
-        heading=heading,
-        href=escape(product_path + quote(card.slug)),
-        name=name,
-        vendor=escape(card.vendor_name),
-        price=_price_html(card, locale, labels),
-        stock=_stock_html(card, state, labels),
-        hub=f'<p class="product-card__hub">{labels.made_at_hub}</p>\n' if card.made_at_hub else "",
+    sold_out = " product-card--sold-out" if state == StockState.SOLD_OUT else ""
+    href = _escaped(product_path + _url_path(card.slug))
+    hub = f'<p class="product-card__hub">{labels.made_at_hub}</p>\n' if card.made_at_hub else ""
+    return (
+        f'<li><article class="product-card{sold_out}">\n'
+        f'<div class="product-card__media">{picture}</div>\n'
+        f'<div class="product-card__body">\n'
+        f'<{heading} class="product-card__name"><a class="product-card__link" href="{href}">'
+        f"{name}</a></{heading}>\n"
+        f'<p class="product-card__vendor">{_escaped(card.vendor_name)}</p>\n'
+        f'<p class="product-card__meta">{_price_html(card, locale, labels)}\n'
+        f"{_stock_html(card, state, labels)}</p>\n"
+        f"{hub}</div>\n"
+        "</article></li>"
     )
 
 
 def _price_html(card: ProductCard, locale: str, labels: CardLabels) -> str:
     if not card.has_active_variants:
         return f'<span class="price price--none">{labels.unavailable}</span>'
-    price = escape(format_cents(card.from_price_cents, locale))
+    price = _escaped(format_cents(card.from_price_cents, locale))
     if card.has_several_prices:
         before, after = labels.from_price
         return f'<span class="price">{before}{price}{after}</span>'
