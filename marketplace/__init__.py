@@ -16,6 +16,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import CONFIGS
 
+from .core.forms import share_form_translations
+from .core.transactions import register_transactions
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
 #: Every domain's blueprint, in the order their URL rules are matched.
@@ -59,6 +61,9 @@ def create_app(config_name: str | None = None, **overrides: object) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     db.init_app(app)
+    # First of the request hooks: a storefront request must start reading in autocommit
+    # mode before anything (the visitor's account, their language) queries the database.
+    register_transactions(app)
     migrate.init_app(
         app,
         db,
@@ -77,6 +82,7 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: "Europe/Paris")
     limiter.init_app(app)
+    share_form_translations(app)
     import_module("marketplace.models")  # every model, so relationships and migrations see them
 
 
@@ -295,11 +301,9 @@ def register_commands(app: Flask) -> None:
 def register_task_runner(app: Flask) -> None:
     from .core.outbox import register_outbox
     from .core.tasks import build_task_runner
-    from .core.transactions import register_transactions
 
     app.extensions["task_runner"] = build_task_runner(app)
     register_outbox(app)
-    register_transactions(app)
 
 
 __all__ = ["create_app"]

@@ -1,6 +1,11 @@
-"""Form fields every domain shares: an amount of money typed in euros, held as cents."""
+"""Form fields every domain shares (an amount of money typed in euros, held as cents), and
+WTForms' own messages in the visitor's language."""
+from babel import support
+from flask import Flask, request
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from wtforms import Field
+from wtforms.i18n import messages_path
 from wtforms.widgets import TextInput
 
 from .money import euros_text, parse_euros
@@ -35,3 +40,22 @@ class EurosField(Field):
                     value=raw[:20],
                 )
             ) from None
+
+
+def share_form_translations(app: Flask) -> None:
+    """Load WTForms' own messages ("This field is required." and the like) once per language.
+
+    Flask-WTF loads them (a .mo file, read and parsed) anew for every request that builds a
+    form, and keeps them on the request; they are the same for every request in a language,
+    so each process loads them once per language and puts them where Flask-WTF looks.
+    """
+    loaded: dict[str, support.Translations] = {}
+
+    @app.before_request
+    def hand_over_form_translations() -> None:
+        locale = str(get_locale())
+        translations = loaded.get(locale)
+        if translations is None:
+            translations = support.Translations.load(messages_path(), [locale], domain="wtforms")
+            loaded[locale] = translations
+        request.wtforms_translations = translations

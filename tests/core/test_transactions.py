@@ -13,6 +13,7 @@ from marketplace.core.transactions import (
     start_read_only_request,
 )
 from marketplace.extensions import db
+from tests.factories.accounts import UserFactory
 from tests.factories.catalog import ProductFactory
 
 
@@ -41,13 +42,19 @@ def _categories_in_database() -> int:
         return connection.scalar(select(func.count()).select_from(Category))
 
 
-def test_storefront_pages_read_in_autocommit_mode(app, committed_db):
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_storefront_pages_read_in_autocommit_mode(app, committed_db, signed_in):
     product = ProductFactory()
+    user = UserFactory()
     committed_db.commit()
+    user_id = user.get_id()
     name = product.name
     paths = (f"/categories/{product.category.slug}", f"/products/{product.slug}", "/")
     db.session.remove()  # as at the end of each real request's application context
     client = app.test_client()
+    if signed_in:  # the account is then read (for the language) before the page itself
+        with client.session_transaction() as session:
+            session["_user_id"] = user_id
     autocommit_flags: list[bool] = []
 
     def record(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001
