@@ -19,6 +19,7 @@ import re
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -136,10 +137,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         ceiling_port = stack.enter_context(serve_ceiling(args.database))
         ports = {"app": app_port, "ceiling": ceiling_port}
         check_pages(pages, ports)
-        results = [
-            run_wrk(wrk, page, ports[page.port_key], args.duration, args.connections)
-            for page in pages
-        ]
+        results = measure_in_rounds(wrk, pages, ports, args)
     print_report(results, args)
     return 0
 
@@ -149,6 +147,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--products", type=int, default=100_000)
     parser.add_argument("--vendors", type=int, default=500)
     parser.add_argument("--duration", type=int, default=20, help="seconds of load per page")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=4,
+        help="windows each page's load is split into, the pages taking turns",
+    )
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--database", default="bench_catalog")
     parser.add_argument(
@@ -462,6 +466,33 @@ def check_pages(pages: list[Page], ports: dict[str, int]) -> None:
                 raise SystemExit(f"bench: {url} answered without {page.expect!r}")
 
 
+def measure_in_rounds(
+    wrk: str, pages: list[Page], ports: dict[str, int], args: argparse.Namespace
+) -> list[Result]:
+    """Each page's load, split into `args.rounds` windows taken in turn with the other pages'.
+
+    A shared machine's speed drifts over a minute; pages measured one after the other would
+    carry that drift into their ratios, pages taken in turn share it.
+    """
+    window = max(1, round(args.duration / args.rounds))
+    windows: dict[str, list[Result]] = {page.label: [] for page in pages}
+    for round_number in range(1, args.rounds + 1):
+        print(f"round {round_number}/{args.rounds}", flush=True)
+        for page in pages:
+            result = run_wrk(wrk, page, ports[page.port_key], window, args.connections)
+            windows[page.label].append(result)
+    return [
+        Result(
+            label,
+            statistics.fmean(result.requests_per_second for result in taken),
+            statistics.median(result.p50_ms for result in taken),
+            max(result.p99_ms for result in taken),
+            sum(result.errors for result in taken),
+        )
+        for label, taken in windows.items()
+    ]
+
+
 def run_wrk(wrk: str, page: Page, port: int, duration: int, connections: int) -> Result:
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(rotating_paths_script(page.paths))
@@ -528,7 +559,8 @@ def print_report(results: list[Result], args: argparse.Namespace) -> None:
     print()
     print(
         f"{args.products:,} Products, {args.vendors} Vendors; wrk {args.connections} connections, "
-        f"{args.duration} s a page; gunicorn {WORKERS} sync workers each; {os.cpu_count()} CPUs"
+        f"{args.duration} s a page in {args.rounds} turns; gunicorn {WORKERS} sync workers each; "
+        f"{os.cpu_count()} CPUs"
     )
     print(f"{'page':<36}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'errors':>8}")
     for result in results:
