@@ -360,23 +360,21 @@ def _cards_by_id_statement(dialect: str) -> Select:
     )
 
 
-def _page_statement(ids: Select[tuple[int]], order: tuple) -> Select:
-    """One page of the Product ids that `ids` selects, in `order`; each row also carries the
-    bounded count of all of them (`full_count`, an uncorrelated subquery run once)."""
-    bounded = ids.limit(bindparam("count_limit")).subquery()
-    full_count = select(func.count()).select_from(bounded).scalar_subquery()
-    return (
-        ids.add_columns(full_count.label("full_count"))
-        .order_by(*order)
-        .limit(bindparam("page_size"))
-        .offset(bindparam("page_offset"))
-    )
+def _page_statement(ids: Select[tuple[int]], order: tuple, *, counted: bool = True) -> Select:
+    """One page of the Product ids that `ids` selects, in `order`; when `counted`, each row
+    also carries the bounded count of all of them (`full_count`, an uncorrelated subquery run
+    once)."""
+    if counted:
+        bounded = ids.limit(bindparam("count_limit")).subquery()
+        full_count = select(func.count()).select_from(bounded).scalar_subquery()
+        ids = ids.add_columns(full_count.label("full_count"))
+    return ids.order_by(*order).limit(bindparam("page_size")).offset(bindparam("page_offset"))
 
 
 @cache
-def _listing_statement(shape: _ListingShape, dialect: str) -> Select:
+def _listing_statement(shape: _ListingShape, dialect: str, *, counted: bool = True) -> Select:
     ids = _apply_filters(_public_product_ids(), shape, dialect)
-    return _page_statement(ids, _sort_order(shape.sort))
+    return _page_statement(ids, _sort_order(shape.sort), counted=counted)
 
 
 def _card_page(
@@ -422,9 +420,34 @@ def _card_page(
 
 
 def list_products(*, filters: ProductFilters, page: int, per_page: int) -> Page[ProductCard]:
-    """One page of public Products as cards, filtered and sorted."""
-    statement = _listing_statement(_ListingShape.of(filters), _dialect())
-    return _card_page(statement, _filter_values(filters), page=page, per_page=per_page)
+    """One page of public Products as cards, filtered and sorted.
+
+    The listing's total (a count bounded to ten pages ahead) is kept per filters for
+    CATALOG_CACHE_SECONDS, like the Vendor lists: counting was a third of a listing's time in
+    the database, and a total a minute old is good enough to say "more than 1,000 products"
+    and link the next pages (a link past the end still gives the last page). The Products
+    shown, their prices and their stock are read for every page.
+    """
+    shape, dialect, values = _ListingShape.of(filters), _dialect(), _filter_values(filters)
+    count_cap = count_cap_for(page, per_page)
+    total_key = ("listing_total", shape, _frozen(values), count_cap)
+    total = _recently_kept(total_key)
+    if total is not None:
+        offset = (page - 1) * per_page
+        bounds = {"page_size": per_page, "page_offset": offset}
+        rows = _read(_listing_statement(shape, dialect, counted=False), {**values, **bounds})
+        # A page that does not hold what the kept total promises is counted again: no page
+        # says "3 products" while showing 4.
+        if rows and len(rows) == min(per_page, min(total, count_cap + 1) - offset):
+            cards = load_product_cards([row[0] for row in rows])
+            return Page(cards, number=page, per_page=per_page, total=total, count_cap=count_cap)
+    listed = _card_page(_listing_statement(shape, dialect), values, page=page, per_page=per_page)
+    _keep(total_key, listed.total)
+    return listed
+
+
+def _frozen(values: dict[str, object]) -> tuple:
+    return tuple((name, tuple(v) if isinstance(v, list) else v) for name, v in values.items())
 
 
 def search_catalog(
@@ -577,18 +600,33 @@ def _load_categories() -> tuple[CategoryEntry, ...]:
     return tuple(entry(row.id) for row in rows)
 
 
+#: Most values a process keeps (`_kept`); the oldest are dropped first.
+KEPT_VALUES = 4096
+
+
 def _kept(key: tuple, load: Callable[[], T]) -> T:
     """What `load()` gave less than CATALOG_CACHE_SECONDS ago in this process, or `load()`."""
-    ttl = current_app.config["CATALOG_CACHE_SECONDS"]
-    kept = current_app.extensions.setdefault("catalog.kept", {})
-    now = monotonic()
-    found = kept.get(key)
-    if found is not None and now - found[0] < ttl:
-        return found[1]
-    value = load()
-    if ttl > 0:
-        kept[key] = (now, value)
+    value = _recently_kept(key)
+    if value is None:
+        value = load()
+        _keep(key, value)
     return value
+
+
+def _recently_kept(key: tuple) -> object | None:
+    found = current_app.extensions.setdefault("catalog.kept", {}).get(key)
+    if found is not None and monotonic() - found[0] < current_app.config["CATALOG_CACHE_SECONDS"]:
+        return found[1]
+    return None
+
+
+def _keep(key: tuple, value: object) -> None:
+    if current_app.config["CATALOG_CACHE_SECONDS"] <= 0:
+        return
+    kept = current_app.extensions.setdefault("catalog.kept", {})
+    if key not in kept and len(kept) >= KEPT_VALUES:
+        kept.pop(next(iter(kept)), None)
+    kept[key] = (monotonic(), value)
 
 
 def top_level_categories(categories: Sequence[CategoryEntry]) -> list[CategoryEntry]:

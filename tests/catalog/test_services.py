@@ -340,3 +340,38 @@ def test_kept_categories_know_their_parent(db_session):
     assert knitwear.parent is find_category(categories, "textile")
     assert knitwear.parent.parent is None
     assert category_family_ids(knitwear.parent, categories) == (textile.id, knitwear.id)
+
+
+def test_a_listing_total_is_kept_a_minute_but_its_products_are_read_every_time(
+    db_session, kept_for_a_minute
+):
+    wool = CategoryFactory(name="Laine")
+    make_product_for_sale(name="Pelote", category=wool)
+
+    def listing(per_page: int, **filters):
+        return list_products(
+            filters=ProductFilters(category_ids=(wool.id,), **filters), page=1, per_page=per_page
+        )
+
+    assert (listing(1).total, listing(10).total) == (1, 1)
+    make_product_for_sale(name="Écheveau", category=wool)
+    kept_for_a_minute(59)
+
+    one_a_page = listing(1)
+    assert one_a_page.total == 1 and _names(one_a_page) == ["Écheveau"]  # newest, read now
+    assert listing(1, in_stock_only=True).total == 2  # other filters: counted now
+    # A page that holds more than its kept total promises is counted again.
+    assert listing(10).total == 2 and sorted(_names(listing(10))) == ["Pelote", "Écheveau"]
+    kept_for_a_minute(2)
+    assert listing(1).total == 2
+
+
+def test_the_kept_values_of_a_process_are_bounded(db_session, kept_for_a_minute, monkeypatch):
+    from marketplace.catalog import services
+
+    monkeypatch.setattr(services, "KEPT_VALUES", 3)
+    make_product_for_sale(name="Pelote", prices=(1000,))
+    for low in range(1, 8):
+        list_products(filters=ProductFilters(min_price_cents=low), page=1, per_page=10)
+
+    assert len(services.current_app.extensions["catalog.kept"]) <= 3
