@@ -5,6 +5,7 @@ from collections.abc import Callable
 from functools import lru_cache
 from importlib import import_module
 
+from babel.numbers import format_decimal
 from babel.support import Translations
 from flask import Flask, has_request_context, render_template, request, session, url_for
 from flask_babel import get_locale, get_translations, lazy_gettext
@@ -189,11 +190,14 @@ def register_template_helpers(app: Flask) -> None:
         locale = context.get("current_locale") or str(get_locale() or "fr")
         return format_cents(int(cents), locale=locale)
 
+    @app.template_filter("numberformat")  # Flask-Babel's, kept per number and language
+    @pass_context
+    def numberformat_filter(context: Context, number: int) -> str:
+        return _formatted_number(number, context.get("current_locale") or str(get_locale()))
+
     @app.template_filter("percent_bps")
     def percent_bps_filter(bps: int) -> str:
         from decimal import Decimal
-
-        from babel.numbers import format_decimal
 
         locale = str(get_locale() or "fr")
         # Decimal keeps 5.5 % exact; a rate in basis points is never a float.
@@ -203,6 +207,13 @@ def register_template_helpers(app: Flask) -> None:
     @app.context_processor
     def inject_locale() -> dict:
         return {"current_locale": str(get_locale() or "fr")}
+
+
+@lru_cache(maxsize=1024)
+def _formatted_number(number: int, locale: str) -> str:
+    # Babel reads the locale's number pattern on every call: a listing's total costs as much
+    # as a card.
+    return format_decimal(number, locale=locale)
 
 
 def _kept_url_for(app: Flask) -> Callable[..., str]:

@@ -74,6 +74,11 @@ class ProductFilterForm(FlaskForm):
     class Meta:
         csrf = False  # a GET search changes nothing
 
+        def get_translations(self, form: object) -> None:
+            # No WTForms message is ever shown (every message here is ours, and the labels
+            # are in the template): none is looked up for each field of every listing.
+            return None
+
     # Their words are in templates/catalog/_filters.html: translated there once per language,
     # where lazy labels were translated anew on every page.
     category = StringField()
