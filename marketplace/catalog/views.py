@@ -18,7 +18,7 @@ from marketplace.vendors.services import list_featured_vendors
 from . import cards, services
 from .forms import ProductFilterForm
 from .search import normalize_query
-from .services import SEARCH_SORTS, ProductCard, VendorChoice
+from .services import SEARCH_SORTS, CategoryEntry, ProductCard, VendorChoice
 
 bp = Blueprint("catalog", __name__)
 
@@ -48,6 +48,31 @@ def product_cards(context: Context, products: Sequence[ProductCard], heading: st
 
 _filter_forms = KeptFragments()
 _pagination_bars = KeptFragments()
+_listing_heads = KeptFragments()
+
+
+@bp.app_template_global()
+@pass_context
+def listing_head(
+    context: Context,
+    category: CategoryEntry | None,
+    categories: Sequence[CategoryEntry],
+    subcategories: Sequence[CategoryEntry] | None,
+) -> Markup:
+    """A listing's breadcrumb, title and chips (`catalog/_listing_head.html`), kept per
+    language and Category while the kept Categories are the same."""
+    locale = context.get("current_locale")
+
+    def write() -> str:
+        return context.environment.get_template("catalog/_listing_head.html").render(
+            category=category,
+            categories=categories,
+            subcategories=subcategories,
+            current_locale=locale,
+        )
+
+    key = (locale, category.id if category else None, subcategories is not None)
+    return _listing_heads.get(key, write, anchors=(categories,))
 
 
 @bp.app_template_global()

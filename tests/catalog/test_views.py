@@ -190,14 +190,17 @@ def test_category_and_money_follow_the_chosen_language(client, db_session):
     assert "€12.50" in page
 
 
-def test_the_filter_form_follows_each_page_state_and_language(
+def test_kept_parts_of_listings_follow_each_page_state_and_language(
     client, app, db_session, monkeypatch
 ):
     # As in production: the Categories and Vendor lists are kept, so the form can be reused.
     monkeypatch.setitem(app.config, "CATALOG_CACHE_SECONDS", 60)
     monkeypatch.setitem(app.extensions, "catalog.kept", {})
-    wool = CategoryFactory(slug="laine")
+    wool = CategoryFactory(slug="laine", name="Laine", name_en="Wool")
     make_product_for_sale(category=wool, prices=(1250,))
+
+    def heading(url: str) -> str:
+        return re.search(r"<h1>([^<]+)</h1>", client.get(url).get_data(as_text=True)).group(1)
 
     def chosen_sort(url: str) -> str:
         page = client.get(url).get_data(as_text=True)
@@ -212,9 +215,11 @@ def test_the_filter_form_follows_each_page_state_and_language(
         assert chosen_sort("/categories/laine?sort=price_asc") == "price_asc"
         assert chosen_sort("/categories/laine") == "newest"
         assert sort_label("/categories/laine") == "Trier par"
+        assert heading("/categories/laine") == "Laine"
     with client.session_transaction() as session:
         session["lang"] = "en"
     assert sort_label("/categories/laine") == "Sort by"
+    assert heading("/categories/laine") == "Wool"
     assert chosen_sort("/categories/laine?sort=price_asc") == "price_asc"
 
 
