@@ -8,6 +8,7 @@ its key does not hold. Nothing kept depends on stock or prices, which are read f
 """
 from collections.abc import Callable, Hashable
 
+from flask import has_request_context, request
 from markupsafe import Markup
 
 
@@ -24,7 +25,9 @@ class KeptFragments:
         self._written: dict[Hashable, tuple[tuple, Markup]] = {}
 
     def get(self, key: Hashable, write: Callable[[], str], anchors: tuple = ()) -> Markup:
-        full_key = (key, tuple(id(anchor) for anchor in anchors))
+        # Links in a fragment start with the application's root (SCRIPT_NAME).
+        root = request.script_root if has_request_context() else None
+        full_key = (key, root, tuple(id(anchor) for anchor in anchors))
         found = self._written.get(full_key)
         if found is not None and all(a is b for a, b in zip(found[0], anchors, strict=True)):
             return found[1]
