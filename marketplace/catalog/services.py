@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
+from threading import Lock
 from time import monotonic
 from typing import TypeVar
 
@@ -602,6 +603,7 @@ def _load_categories() -> tuple[CategoryEntry, ...]:
 
 #: Most values a process keeps (`_kept`); the oldest are dropped first.
 KEPT_VALUES = 4096
+_keeping = Lock()
 
 
 def _kept(key: tuple, load: Callable[[], T]) -> T:
@@ -624,9 +626,10 @@ def _keep(key: tuple, value: object) -> None:
     if current_app.config["CATALOG_CACHE_SECONDS"] <= 0:
         return
     kept = current_app.extensions.setdefault("catalog.kept", {})
-    if key not in kept and len(kept) >= KEPT_VALUES:
-        kept.pop(next(iter(kept)), None)
-    kept[key] = (monotonic(), value)
+    with _keeping:  # threads of one process may keep values at once
+        if key not in kept and len(kept) >= KEPT_VALUES:
+            kept.pop(next(iter(kept)), None)
+        kept[key] = (monotonic(), value)
 
 
 def top_level_categories(categories: Sequence[CategoryEntry]) -> list[CategoryEntry]:

@@ -7,6 +7,7 @@ only those values, and kept under them: a template given nothing else cannot sho
 its key does not hold. Nothing kept depends on stock or prices, which are read for every page.
 """
 from collections.abc import Callable, Hashable
+from threading import Lock
 
 from flask import has_request_context, request
 from markupsafe import Markup
@@ -23,6 +24,7 @@ class KeptFragments:
     def __init__(self, size: int = 512) -> None:
         self.size = size
         self._written: dict[Hashable, tuple[tuple, Markup]] = {}
+        self._lock = Lock()
 
     def get(self, key: Hashable, write: Callable[[], str], anchors: tuple = ()) -> Markup:
         # Links in a fragment start with the application's root (SCRIPT_NAME).
@@ -32,9 +34,10 @@ class KeptFragments:
         if found is not None and all(a is b for a, b in zip(found[0], anchors, strict=True)):
             return found[1]
         html = Markup(write())
-        if len(self._written) >= self.size:
-            self._written.pop(next(iter(self._written)), None)
-        self._written[full_key] = (anchors, html)
+        with self._lock:  # threads of one process may write at once
+            if len(self._written) >= self.size:
+                self._written.pop(next(iter(self._written)), None)
+            self._written[full_key] = (anchors, html)
         return html
 
     def clear(self) -> None:
