@@ -34,7 +34,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import contains_eager, joinedload
 
-from marketplace.core.pagination import Page, count_cap_for, last_page_number
+from marketplace.core.pagination import Page, count_cap_for, page_or_last
 from marketplace.extensions import db
 from marketplace.vendors.models import Vendor, VendorStatus
 from marketplace.vendors.services import search_vendors
@@ -386,37 +386,24 @@ def _card_page(
     per_page: int,
     prepare: bool = True,
 ) -> Page[ProductCard]:
-    """Run a `_page_statement` for `page` and load its cards: two queries. A page past the
-    end gives the last one (with `requested_number` set), so a stale link still shows goods."""
-    count_cap = count_cap_for(page, per_page)
-    found = dict(per_page=per_page, count_cap=count_cap)
+    """Run a `_page_statement` for `page` (or the last page, past the end), then load the
+    cards of the page shown: two queries."""
+    count_limit = count_cap_for(page, per_page) + 1
 
-    def rows_of(number: int) -> list[Row]:
+    def fetch(number: int) -> tuple[list[Row], int]:
         bounds = {
-            "count_limit": count_cap + 1,
+            "count_limit": count_limit,
             "page_size": per_page,
             "page_offset": (number - 1) * per_page,
         }
-        return _read(statement, {**values, **bounds}, prepare=prepare)
+        rows = _read(statement, {**values, **bounds}, prepare=prepare)
+        return rows, rows[0].full_count if rows else 0
 
-    def cards_of(rows: list[Row]) -> list[ProductCard]:
-        return load_product_cards([row[0] for row in rows])
-
-    rows = rows_of(page)
-    if rows:
-        return Page(items=cards_of(rows), number=page, total=rows[0].full_count, **found)
-    first = rows_of(1) if page > 1 else []
-    if not first:
-        requested = page if page > 1 else None
-        return Page(items=(), number=1, total=0, requested_number=requested, **found)
-    last = last_page_number(first[0].full_count, count_cap=count_cap, per_page=per_page)
-    last_rows = (rows_of(last) if last > 1 else None) or first
-    return Page(
-        items=cards_of(last_rows),
-        number=last if last_rows is not first else 1,
-        total=last_rows[0].full_count,
-        requested_number=page,
-        **found,
+    return page_or_last(
+        fetch,
+        page=page,
+        per_page=per_page,
+        load=lambda rows: load_product_cards([row[0] for row in rows]),
     )
 
 

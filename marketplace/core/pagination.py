@@ -1,5 +1,5 @@
 """A small pager for SQLAlchemy selects: one COUNT, one page of rows, links that keep filters."""
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from math import ceil
 from typing import Any, Generic, TypeVar
@@ -101,28 +101,52 @@ def last_page_number(counted: int, *, count_cap: int, per_page: int) -> int:
     return max(1, ceil(min(counted, count_cap) / per_page))
 
 
+def page_or_last(
+    fetch: Callable[[int], tuple[Sequence[Any], int]],
+    *,
+    page: int,
+    per_page: int,
+    load: Callable[[Sequence[Any]], Sequence[T]] = list,
+) -> Page[T]:
+    """Page `page` of a listing, or its last page when `page` is past the end (with
+    `requested_number` set), so that a stale link still shows goods rather than an empty list.
+
+    `fetch(number)` gives the rows of page `number` and the listing's total counted up to
+    `count_cap_for(page, per_page)` (any total when there are no rows); `load(rows)` turns the
+    rows of the page shown into its items. A page past the end costs two fetches more.
+    """
+    count_cap = count_cap_for(page, per_page)
+    found = dict(per_page=per_page, count_cap=count_cap)
+    rows, total = fetch(page)
+    if rows:
+        return Page(items=load(rows), number=page, total=total, **found)
+    if page == 1:
+        return Page(items=(), number=1, total=0, **found)
+    first_rows, counted = fetch(1)
+    if not first_rows:
+        return Page(items=(), number=1, total=0, requested_number=page, **found)
+    last = last_page_number(counted, count_cap=count_cap, per_page=per_page)
+    last_rows, last_total = fetch(last) if last > 1 else (first_rows, counted)
+    if not last_rows:  # the listing shrank between the two fetches
+        last, last_rows, last_total = 1, first_rows, counted
+    return Page(
+        items=load(last_rows), number=last, total=last_total, requested_number=page, **found
+    )
+
+
 def paginate(session: Session, statement: Select[Any], *, page: int, per_page: int) -> Page[Any]:
     """Run `statement` (one ORM entity) for one page of rows, with the total in the same query.
 
     The total rides along as an uncorrelated subquery (run once by the database) that stops
     counting past the cap (`count_cap_for`), so a page costs one query and a bounded count,
-    while its rows come straight from an index in the sort order. Only a page past the end
-    costs one query more, and gives the last page (with `requested_number` set), so a stale
-    link still shows goods rather than an empty list.
+    while its rows come straight from an index in the sort order.
     """
-    count_cap = count_cap_for(page, per_page)
-    bounded = statement.order_by(None).limit(count_cap + 1).subquery()
+    bounded = statement.order_by(None).limit(count_cap_for(page, per_page) + 1).subquery()
     total = select(func.count()).select_from(bounded).scalar_subquery().label("full_count")
-    paged = statement.add_columns(total).limit(per_page).offset((page - 1) * per_page)
-    rows = session.execute(paged).unique().all()
-    found = dict(per_page=per_page, count_cap=count_cap)
-    if rows:
-        return Page(items=[row[0] for row in rows], number=page, total=rows[0].full_count, **found)
-    if page == 1:
-        return Page(items=(), number=1, total=0, **found)
-    counted = session.scalar(select(func.count()).select_from(bounded)) or 0
-    last_page = last_page_number(counted, count_cap=count_cap, per_page=per_page)
-    last = paginate(session, statement, page=last_page, per_page=per_page)
-    return Page(
-        items=last.items, number=last.number, total=last.total, requested_number=page, **found
-    )
+
+    def fetch(number: int) -> tuple[list[Any], int]:
+        paged = statement.add_columns(total).limit(per_page).offset((number - 1) * per_page)
+        rows = session.execute(paged).unique().all()
+        return [row[0] for row in rows], rows[0].full_count if rows else 0
+
+    return page_or_last(fetch, page=page, per_page=per_page)
