@@ -61,18 +61,15 @@ def listing_head(
 ) -> Markup:
     """A listing's breadcrumb, title and chips (`catalog/_listing_head.html`), kept per
     language and Category while the kept Categories are the same."""
-    locale = context.get("current_locale")
-
-    def write() -> str:
-        return context.environment.get_template("catalog/_listing_head.html").render(
-            category=category,
-            categories=categories,
-            subcategories=subcategories,
-            current_locale=locale,
-        )
-
-    key = (locale, category.id if category else None, subcategories is not None)
-    return _listing_heads.get(key, write, anchors=(categories,))
+    return _listing_heads.render(
+        context,
+        "catalog/_listing_head.html",
+        (category.id if category else None, subcategories is not None),
+        anchors=(categories,),
+        category=category,
+        categories=categories,
+        subcategories=subcategories,
+    )
 
 
 @bp.app_template_global()
@@ -91,21 +88,18 @@ def filter_form(
     What it shows follows from the page's language, address and query string (which the form
     reads), the kept Categories and Vendor list, and which filter the page fixes.
     """
-    locale = context.get("current_locale")
-
-    def write() -> str:
-        return context.environment.get_template("catalog/_filters.html").render(
-            form=form,
-            categories=categories,
-            query=query,
-            fixed_category=fixed_category,
-            fixed_vendor=fixed_vendor,
-            request=request,
-            current_locale=locale,
-        )
-
-    key = (locale, request.path, request.query_string, bool(fixed_category), bool(fixed_vendor))
-    return _filter_forms.get(key, write, anchors=(categories, form.vendors))
+    return _filter_forms.render(
+        context,
+        "catalog/_filters.html",
+        (request.path, request.query_string, bool(fixed_category), bool(fixed_vendor)),
+        anchors=(categories, form.vendors),
+        form=form,
+        categories=categories,
+        query=query,
+        fixed_category=fixed_category,
+        fixed_vendor=fixed_vendor,
+        request=request,
+    )
 
 
 @bp.app_template_global()
@@ -113,15 +107,13 @@ def filter_form(
 def pagination(context: Context, products: Page, page_url: Callable[[int], str]) -> Markup:
     """The links to a listing's other pages (`catalog/_pagination.html`), kept per state: they
     follow from the language, the first page's address, the page shown and the page count."""
-    locale = context.get("current_locale")
-
-    def write() -> str:
-        return context.environment.get_template("catalog/_pagination.html").render(
-            products=products, page_url=page_url, current_locale=locale
-        )
-
-    key = (locale, page_url(1), products.number, products.page_count, products.total_is_capped)
-    return _pagination_bars.get(key, write)
+    return _pagination_bars.render(
+        context,
+        "catalog/_pagination.html",
+        (page_url(1), products.number, products.page_count, products.total_is_capped),
+        products=products,
+        page_url=page_url,
+    )
 
 
 @bp.app_template_global()

@@ -10,6 +10,7 @@ from collections.abc import Callable, Hashable
 from threading import Lock
 
 from flask import has_request_context, request
+from jinja2.runtime import Context
 from markupsafe import Markup
 
 
@@ -40,5 +41,21 @@ class KeptFragments:
             self._written[full_key] = (anchors, html)
         return html
 
-    def clear(self) -> None:
-        self._written.clear()
+    def render(
+        self,
+        context: Context,
+        template: str,
+        key: Hashable,
+        *,
+        anchors: tuple = (),
+        **values: object,
+    ) -> Markup:
+        """`template` rendered with `values` and the page's language only, kept under `key`
+        and that language: what `key` and `anchors` do not decide must not be in `values`."""
+        locale = context.get("current_locale")
+
+        def write() -> str:
+            found = context.environment.get_template(template)
+            return found.render(values, current_locale=locale)
+
+        return self.get((locale, key), write, anchors)

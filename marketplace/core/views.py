@@ -23,15 +23,12 @@ def site_header(context: Context) -> Markup:
     endpoint = request.endpoint or ""
     signed_in = current_user.is_authenticated
     state = {
-        "current_locale": context.get("current_locale"),
         "endpoint": endpoint,
         "search_text": request.args.get("q", "") if endpoint == "catalog.search" else "",
         "cart_count": context["cart_item_count"](),
-        "visitor": {
-            "is_authenticated": signed_in,
-            "is_admin": signed_in and current_user.is_admin,
-            "is_vendor": signed_in and current_user.is_vendor,
-        },
+        "is_authenticated": signed_in,
+        "is_admin": signed_in and current_user.is_admin,
+        "is_vendor": signed_in and current_user.is_vendor,
         "login_next": (
             request.path
             if not signed_in and endpoint and not endpoint.startswith("accounts.")
@@ -40,14 +37,7 @@ def site_header(context: Context) -> Markup:
         ),
         "logout_token": generate_csrf() if signed_in else None,
     }
-
-    def write() -> str:
-        return context.environment.get_template("_site_header.html").render(state)
-
-    key = tuple(
-        tuple(value.items()) if isinstance(value, dict) else value for value in state.values()
-    )
-    return _site_headers.get(key, write)
+    return _site_headers.render(context, "_site_header.html", tuple(state.items()), **state)
 
 
 @bp.get("/media/<path:key>")
