@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from flask_babel import get_locale, gettext
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from marketplace.core.money import format_cents
 
@@ -63,12 +63,12 @@ class CardLabels:
         before_price, after_price = gettext("dès %(price)s", price="\0").split("\0")
         before_count, after_count = gettext("Plus que %(count)s", count="\0").split("\0")
         return cls(
-            sold_out=str(escape(gettext("Épuisé"))),
-            in_stock=str(escape(gettext("En stock"))),
-            low_stock=(str(escape(before_count)), str(escape(after_count))),
-            from_price=(str(escape(before_price)), str(escape(after_price))),
-            unavailable=str(escape(gettext("Bientôt disponible"))),
-            made_at_hub=str(escape(gettext("Fait à la coopérative"))),
+            sold_out=_escaped(gettext("Épuisé")),
+            in_stock=_escaped(gettext("En stock")),
+            low_stock=(_escaped(before_count), _escaped(after_count)),
+            from_price=(_escaped(before_price), _escaped(after_price)),
+            unavailable=_escaped(gettext("Bientôt disponible")),
+            made_at_hub=_escaped(gettext("Fait à la coopérative")),
         )
 
 
