@@ -137,3 +137,19 @@ def test_blank_or_punctuation_only_queries_are_empty(db_session):
             search_catalog(query=query, filters=ProductFilters(), page=1, per_page=5).products.total
             == 0
         )
+
+
+def test_searches_are_never_prepared_while_listings_are(db_session):
+    """A prepared search would settle on one plan whatever the words (slower for most)."""
+    from sqlalchemy import text
+
+    from marketplace.catalog.services import list_products
+
+    make_product_for_sale(name="Pelote de laine")
+    for _ in range(8):  # psycopg prepares a statement at its sixth run on a connection
+        assert _search("laine")[0] == ["Pelote de laine"]
+        list_products(filters=ProductFilters(), page=1, per_page=5)
+
+    prepared = db_session.scalars(text("SELECT statement FROM pg_prepared_statements")).all()
+    assert any("full_count" in statement for statement in prepared)  # the listing's
+    assert not any("products.search_vector @@" in statement for statement in prepared)
