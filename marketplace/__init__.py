@@ -63,7 +63,7 @@ def create_app(config_name: str | None = None, **overrides: object) -> Flask:
 def register_extensions(app: Flask) -> None:
     db.init_app(app)
     # First of the request hooks: a storefront request must start reading in autocommit
-    # mode before anything (the visitor's account, their language) queries the database.
+    # mode before anything (the visitor's account, for their language) reads the database.
     register_transactions(app)
     migrate.init_app(
         app,

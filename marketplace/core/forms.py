@@ -47,15 +47,33 @@ def share_form_translations(app: Flask) -> None:
 
     Flask-WTF loads them (a .mo file, read and parsed) anew for every request that builds a
     form, and keeps them on the request; they are the same for every request in a language,
-    so each process loads them once per language and puts them where Flask-WTF looks.
+    so each process loads them once per language, and each request is handed a stand-in that
+    picks the request's language only when a message is asked for (a request for a picture
+    looks up neither the language nor the visitor).
     """
     loaded: dict[str, support.Translations] = {}
 
     @app.before_request
     def hand_over_form_translations() -> None:
+        request.wtforms_translations = _FormTranslations(loaded)
+
+
+class _FormTranslations:
+    """WTForms' messages in the request's language, from `loaded` (language -> catalogue)."""
+
+    def __init__(self, loaded: dict[str, support.Translations]) -> None:
+        self._loaded = loaded
+
+    def _current(self) -> support.Translations:
         locale = str(get_locale())
-        translations = loaded.get(locale)
-        if translations is None:
-            translations = support.Translations.load(messages_path(), [locale], domain="wtforms")
-            loaded[locale] = translations
-        request.wtforms_translations = translations
+        if locale not in self._loaded:
+            self._loaded[locale] = support.Translations.load(
+                messages_path(), [locale], domain="wtforms"
+            )
+        return self._loaded[locale]
+
+    def ugettext(self, string: str) -> str:
+        return self._current().ugettext(string)
+
+    def ungettext(self, singular: str, plural: str, n: int) -> str:
+        return self._current().ungettext(singular, plural, n)

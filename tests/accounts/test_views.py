@@ -60,6 +60,19 @@ def test_registering_creates_the_account_and_logs_in(client):
     assert is_logged_in(client)
 
 
+def test_wtforms_own_messages_speak_the_visitors_language(client):
+    too_long = {"full_name": "J" * 121, "email": "j@example.fr", "password": NEW_PASSWORD,
+                "password_confirmation": NEW_PASSWORD}  # fmt: skip
+
+    french = html.unescape(client.post("/register", data=too_long).get_data(as_text=True))
+    with client.session_transaction() as session:
+        session["lang"] = "en"
+    english = html.unescape(client.post("/register", data=too_long).get_data(as_text=True))
+
+    assert "Le champ ne peut pas contenir plus de 120 caractères." in french
+    assert "Field cannot be longer than 120 characters." in english
+
+
 def test_registering_goes_back_to_a_local_next_page(client):
     response = client.post(
         "/register?next=/cart",
