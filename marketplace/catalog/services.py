@@ -418,7 +418,7 @@ def list_products(*, filters: ProductFilters, page: int, per_page: int) -> Page[
     """
     shape, dialect, values = _ListingShape.of(filters), _dialect(), _filter_values(filters)
     count_cap = count_cap_for(page, per_page)
-    total_key = ("listing_total", shape, _frozen(values), count_cap)
+    total_key = ("listing_total", filters, count_cap)
     total = _recently_kept(total_key)
     if total is not None:
         offset = (page - 1) * per_page
@@ -432,10 +432,6 @@ def list_products(*, filters: ProductFilters, page: int, per_page: int) -> Page[
     listed = _card_page(_listing_statement(shape, dialect), values, page=page, per_page=per_page)
     _keep(total_key, listed.total)
     return listed
-
-
-def _frozen(values: dict[str, object]) -> tuple:
-    return tuple((name, tuple(v) if isinstance(v, list) else v) for name, v in values.items())
 
 
 def search_catalog(
