@@ -43,9 +43,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # runnable as a plain script from any directory
 
 from marketplace import create_app  # noqa: E402
-from marketplace.core.schema import install_database_extras  # noqa: E402
 from marketplace.demo import data as demo  # noqa: E402
 from marketplace.extensions import db  # noqa: E402
+from marketplace.schema import install_database_extras  # noqa: E402
 
 HOST = "127.0.0.1"
 ADMIN_DSN = f"host={HOST} user=postgres dbname=postgres"

@@ -39,7 +39,6 @@ from marketplace.cart.models import Cart, CartLine  # noqa: E402
 from marketplace.cart.services import new_cart_token  # noqa: E402
 from marketplace.catalog.models import Category, Product, ProductStatus, Variant  # noqa: E402
 from marketplace.core.models import utcnow  # noqa: E402
-from marketplace.core.schema import install_database_extras  # noqa: E402
 from marketplace.extensions import db  # noqa: E402
 from marketplace.orders.errors import OrderError  # noqa: E402
 from marketplace.orders.models import Order, OrderLine  # noqa: E402
@@ -49,6 +48,7 @@ from marketplace.orders.services import (  # noqa: E402
     quote_checkout,
 )
 from marketplace.payments.services import confirm_payment, start_payment  # noqa: E402
+from marketplace.schema import install_database_extras  # noqa: E402
 from marketplace.vendors.models import Vendor, VendorStatus  # noqa: E402
 from tests.factories.orders import CASTRES_ADDRESS, VENDOR_SHIPPING  # noqa: E402
 

@@ -32,9 +32,9 @@ sys.path.insert(0, str(ROOT))  # runnable as a plain script from any directory
 
 from marketplace import create_app  # noqa: E402
 from marketplace.core.outbox import OutboxMessage, enqueue, publish_pending  # noqa: E402
-from marketplace.core.schema import install_database_extras  # noqa: E402
 from marketplace.extensions import db  # noqa: E402
 from marketplace.notifications.models import SentEmail  # noqa: E402
+from marketplace.schema import install_database_extras  # noqa: E402
 from tests.workers.redis_server import RedisServer  # noqa: E402
 from tests.workers.worker_process import WorkerProcess, wait_until  # noqa: E402
 

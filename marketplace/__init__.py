@@ -253,6 +253,7 @@ def register_error_pages(app: Flask) -> None:
 
     @app.errorhandler(500)
     def server_error(error):  # noqa: ANN001
+        # The failed transaction must end before the error page reads anything (the header).
         db.session.rollback()
         return render_template("errors/500.html"), 500
 
@@ -304,15 +305,22 @@ def register_proxy_headers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from .core.cli import register
+    from workers.cli import tasks_cli
 
-    register(app)
+    from .accounts.cli import accounts_cli
+    from .demo.cli import demo_cli
+
+    for group in (accounts_cli, demo_cli, tasks_cli):
+        app.cli.add_command(group)
 
 
 def register_task_runner(app: Flask) -> None:
+    from workers.celery_app import celery_init_app
+
     from .core.outbox import register_outbox
     from .core.tasks import build_task_runner
 
+    celery_init_app(app)
     app.extensions["task_runner"] = build_task_runner(app)
     register_outbox(app)
 

@@ -9,8 +9,8 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from marketplace import create_app
-from marketplace.core.schema import install_database_extras
 from marketplace.extensions import db, limiter
+from marketplace.schema import install_database_extras
 from tests.sessions import session_bound_to
 
 #: Fixture modules shared by several test folders.
@@ -85,10 +85,15 @@ def committed_db(app):
             connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
 
 
-def _forget_request_state(sender, **extra):  # noqa: ANN001
-    """Requests made in a test share its application context, so `g` outlives each request;
-    Flask-Login caches the user there, Flask-Babel the language, and each would carry them
-    into the next request."""
+def _start_request_as_in_production(sender, **extra):  # noqa: ANN001
+    """Requests made in a test share its application context and its session.
+
+    What the test set up is committed first (to the test's savepoint), as it would be before a
+    real request: a request that fails then rolls back its own work only. And `g` outlives
+    each request: Flask-Login caches the user there, Flask-Babel the language, and each would
+    carry them into the next request.
+    """
+    db.session.commit()
     g.pop("_login_user", None)
     flask_babel.refresh()
 
@@ -97,7 +102,7 @@ def _forget_request_state(sender, **extra):  # noqa: ANN001
 def client(app, db_session):
     # Every test client posts from 127.0.0.1: start each test with fresh login-rate counters.
     limiter.reset()
-    with request_started.connected_to(_forget_request_state, app):
+    with request_started.connected_to(_start_request_as_in_production, app):
         yield app.test_client()
 
 

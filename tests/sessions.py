@@ -13,16 +13,6 @@ class ConnectionBoundSession(FlaskSQLAlchemySession):
     def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):  # noqa: ANN001,ANN201
         return bind or self.bind
 
-    def connection(self, bind_arguments=None, execution_options=None):  # noqa: ANN001,ANN201
-        # The test's connection stays in its one transaction, whose isolation level cannot
-        # change: requests that read in autocommit mode (core.transactions) join it instead.
-        if execution_options:
-            execution_options = {
-                name: value for name, value in execution_options.items()
-                if name != "isolation_level"
-            }  # fmt: skip
-        return super().connection(bind_arguments, execution_options or None)
-
 
 def session_bound_to(connection: Connection) -> scoped_session:
     """A replacement for `db.session` whose every session joins `connection`'s transaction."""

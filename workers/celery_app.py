@@ -21,6 +21,7 @@ from sqlalchemy.exc import OperationalError as DatabaseUnavailable
 import workers.tasks
 from marketplace import create_app
 from marketplace.core.outbox import mark_message_done
+from marketplace.extensions import db
 
 log = logging.getLogger(__name__)
 
@@ -73,10 +74,12 @@ def celery_init_app(app: Flask) -> Celery:
 
     class FlaskTask(Task):
         def __call__(self, *args: object, **kwargs: object) -> object:
-            # A fresh context per run: its own session and transaction, and its boundary
-            # publishes the outbox messages the task committed.
+            # A fresh context per run: its own session and one transaction, committed once
+            # when the task returns (rolled back when it raises, as the context ends); the
+            # context's boundary then publishes the outbox messages the task committed.
             with app.app_context():
                 result = self.run(*args, **kwargs)
+                db.session.commit()
                 if not self.request.called_directly:
                     _mark_done(self.request.id)
                 return result

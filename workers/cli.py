@@ -5,15 +5,15 @@ from datetime import timedelta
 
 import click
 from flask import current_app
-from flask.cli import AppGroup
 
 from marketplace.core.models import utcnow
 from marketplace.core.outbox import unfinished_messages
 from marketplace.core.tasks import run_task_here
+from marketplace.core.transactions import TransactionalGroup
 
 from .celery_app import PERIODIC_TASKS
 
-tasks_cli = AppGroup("tasks", help="Background tasks and the outbox.")
+tasks_cli = TransactionalGroup("tasks", help="Background tasks and the outbox.")
 
 
 @tasks_cli.command("run-periodic")

@@ -1,14 +1,13 @@
 """`flask accounts ...` commands: the first Admin has to come from somewhere."""
 import click
-from flask.cli import AppGroup
 
-from marketplace.extensions import db
+from marketplace.core.transactions import TransactionalGroup
 
 from . import services
 from .errors import AccountError, AccountErrorCode
 from .models import Role
 
-accounts_cli = AppGroup("accounts", help="User accounts.")
+accounts_cli = TransactionalGroup("accounts", help="User accounts.")
 
 
 @accounts_cli.command("create-admin")
@@ -30,5 +29,4 @@ def create_admin_command(email: str, full_name: str, password: str) -> None:
             ),
         }
         raise click.ClickException(reasons.get(error.code, error.message)) from error
-    db.session.commit()
     click.echo(f"Admin {user.email} created.")

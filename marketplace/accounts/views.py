@@ -110,7 +110,6 @@ def register():
             field.errors.append(ERROR_MESSAGES[error.code])
         else:
             login_user(user)
-            db.session.commit()
             flash(_("Bienvenue, %(name)s ! Votre compte est créé.", name=user.full_name), "success")
             return redirect(safe_next_url(request.args.get("next")) or url_for("accounts.account"))
     return render_template("accounts/register.html", form=form)
@@ -139,7 +138,6 @@ def login():
         else:
             # Listeners of `user_logged_in` (the cart merge) write in this same transaction.
             login_user(user, remember=form.remember.data)
-            db.session.commit()
             flash(_("Bonjour %(name)s, vous êtes connecté.", name=user.full_name), "success")
             return redirect(next_url or url_for("accounts.account"))
     return render_template("accounts/login.html", form=form)
@@ -150,7 +148,6 @@ def login():
 def logout():
     """Ends this session and every other one of the user (all devices)."""
     services.end_sessions(user=current_user._get_current_object())
-    db.session.commit()
     logout_user()
     # A shared computer (the hub's shop counter) keeps nothing of the previous person
     # but the language they browsed in.
@@ -169,7 +166,6 @@ def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         services.request_password_reset(email=form.email.data, locale=str(get_locale() or "fr"))
-        db.session.commit()
         # The same words whether or not the address has an account.
         flash(
             _(
@@ -197,7 +193,6 @@ def reset_password(token: str):
         except AccountError as error:
             form.password.errors.append(ERROR_MESSAGES[error.code])
         else:
-            db.session.commit()
             if current_user.is_authenticated:
                 logout_user()
             flash(
@@ -216,7 +211,6 @@ def account():
         form.locale.data = str(get_locale() or "fr")
     if form.validate_on_submit():
         services.update_profile(user=user, full_name=form.full_name.data, locale=form.locale.data)
-        db.session.commit()
         # The site follows the language chosen here, even if another was picked in the footer.
         session.pop("lang", None)
         flash(_("Vos informations sont enregistrées."), "success")
@@ -248,7 +242,6 @@ def change_password():
         else:
             # The version moved on: this session carries the new one, the others are ended.
             login_user(user)
-            db.session.commit()
             flash(
                 _("Votre mot de passe est changé. Vos autres appareils sont déconnectés."),
                 "success",
@@ -275,7 +268,6 @@ def add_address():
         services.add_address(
             user=user, make_default=form.make_default.data, **form.address_fields()
         )
-        db.session.commit()
         flash(_("L'adresse est enregistrée."), "success")
         return redirect(url_for("accounts.account") + "#addresses")
     return render_template("accounts/address_form.html", form=form, address=None)
@@ -290,7 +282,6 @@ def edit_address(address_id: int):
         services.update_address(
             address=address, make_default=form.make_default.data, **form.address_fields()
         )
-        db.session.commit()
         flash(_("L'adresse est modifiée."), "success")
         return redirect(url_for("accounts.account") + "#addresses")
     return render_template("accounts/address_form.html", form=form, address=address)
@@ -300,7 +291,6 @@ def edit_address(address_id: int):
 @login_required
 def delete_address(address_id: int):
     services.delete_address(address=_own_address_or_404(address_id))
-    db.session.commit()
     flash(_("L'adresse est supprimée."), "success")
     return redirect(url_for("accounts.account") + "#addresses")
 
@@ -309,6 +299,5 @@ def delete_address(address_id: int):
 @login_required
 def set_default_address(address_id: int):
     services.set_default_address(address=_own_address_or_404(address_id))
-    db.session.commit()
     flash(_("C'est désormais votre adresse par défaut."), "success")
     return redirect(url_for("accounts.account") + "#addresses")

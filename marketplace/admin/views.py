@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from marketplace.accounts.policies import admin_required
 from marketplace.core.models import utcnow
 from marketplace.core.pagination import parse_page_number
+from marketplace.core.web import render_form
 from marketplace.delivery import services as delivery
 from marketplace.delivery.errors import DeliveryError, DeliveryErrorCode
 from marketplace.delivery.models import DeliveryRound, DeliveryZone, PickupSlot
@@ -107,15 +108,13 @@ def _show_delivery_error(form, error: DeliveryError, fields: dict) -> None:  # n
 
 
 def _save(form, save: Callable[[], object], *, fields: dict, done: str, back_to: str):  # noqa: ANN001
-    """Run one delivery service: commit and go back to the list, or roll back and put the
-    refusal on the form (None: the caller shows the form again)."""
+    """Run one delivery service and go back to the list, or put the refusal on the form
+    (None: the caller shows the form again, which rolls the request back)."""
     try:
         save()
     except DeliveryError as error:
-        db.session.rollback()
         _show_delivery_error(form, error, fields)
         return None
-    db.session.commit()
     flash(done, "success")
     return redirect(url_for(back_to))
 
@@ -136,7 +135,7 @@ def new_pickup_slot():
         )
         if response is not None:
             return response
-    return render_template("admin/pickup_slot_form.html", form=form, slot=None)
+    return render_form("admin/pickup_slot_form.html", form, slot=None)
 
 
 @bp.route("/pickup-slots/<int:slot_id>/edit", methods=["GET", "POST"])
@@ -163,7 +162,7 @@ def edit_pickup_slot(slot_id: int):
         )
         if response is not None:
             return response
-    return render_template("admin/pickup_slot_form.html", form=form, slot=slot)
+    return render_form("admin/pickup_slot_form.html", form, slot=slot)
 
 
 # --- Delivery zones --------------------------------------------------------------------------
@@ -200,7 +199,7 @@ def new_delivery_zone():
         )
         if response is not None:
             return response
-    return render_template("admin/delivery_zone_form.html", form=form, zone=None)
+    return render_form("admin/delivery_zone_form.html", form, zone=None)
 
 
 @bp.route("/delivery-zones/<int:zone_id>/edit", methods=["GET", "POST"])
@@ -221,7 +220,7 @@ def edit_delivery_zone(zone_id: int):
         )
         if response is not None:
             return response
-    return render_template("admin/delivery_zone_form.html", form=form, zone=zone)
+    return render_form("admin/delivery_zone_form.html", form, zone=zone)
 
 
 # --- Delivery rounds -------------------------------------------------------------------------
@@ -278,9 +277,7 @@ def new_delivery_round():
         )
         if response is not None:
             return response
-    return render_template(
-        "admin/delivery_round_form.html", form=form, delivery_round=None, stops=[]
-    )
+    return render_form("admin/delivery_round_form.html", form, delivery_round=None, stops=[])
 
 
 @bp.route("/delivery-rounds/<int:round_id>/edit", methods=["GET", "POST"])
@@ -310,9 +307,9 @@ def edit_delivery_round(round_id: int):
         )
         if response is not None:
             return response
-    return render_template(
+    return render_form(
         "admin/delivery_round_form.html",
-        form=form,
+        form,
         delivery_round=delivery_round,
         stops=delivery.list_round_stops(delivery_round=delivery_round),
     )

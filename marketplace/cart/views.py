@@ -22,10 +22,9 @@ from itsdangerous import BadSignature, URLSafeSerializer
 
 from marketplace.accounts.views import safe_next_url
 from marketplace.core.models import utcnow
+from marketplace.core.transactions import errors_redirect_to
 from marketplace.delivery.services import customer_postcode, delivery_quote, format_kilograms
-from marketplace.extensions import db
 
-from .errors import CartError
 from .forms import AddToCartForm, LineActionForm, PostcodeForm, QuantityForm
 from .models import Cart
 from .services import (
@@ -168,32 +167,31 @@ def _checkout_url() -> str:
     return "/checkout"
 
 
+def _page_before_adding(error: object = None) -> str:
+    return safe_next_url(request.form.get("next")) or url_for("cart.show")
+
+
 @bp.post("/cart/add")
+@errors_redirect_to(_page_before_adding)
 def add():
     form = AddToCartForm()
-    back = safe_next_url(form.next.data) or url_for("cart.show")
     if not form.validate_on_submit():
         for errors in form.errors.values():
             for error in errors:
                 flash(error, "error")
-        return redirect(back)
-    try:
-        add_to_cart(
-            cart=current_cart(create=True),
-            variant_id=form.variant_id.data,
-            quantity=form.quantity.data,
-        )
-    except CartError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return redirect(back)
-    db.session.commit()
+        return redirect(_page_before_adding())
+    add_to_cart(
+        cart=current_cart(create=True),
+        variant_id=form.variant_id.data,
+        quantity=form.quantity.data,
+    )
     flash(_("Ajouté au panier"), "success")
-    return redirect(back)
+    return redirect(_page_before_adding())
 
 
 def _line_action(line_id: int, form, action) -> object:  # noqa: ANN001
-    """Run one change on a line of the visitor's cart, then come back to the cart."""
+    """Run one change on a line of the visitor's cart, then come back to the cart (a refusal
+    comes back there too, with its message: `errors_redirect_to` below)."""
     cart = current_cart()
     if not form.validate_on_submit():
         for errors in form.errors.values():
@@ -203,18 +201,12 @@ def _line_action(line_id: int, form, action) -> object:  # noqa: ANN001
     if cart is None:
         flash(_("Cet article n'est plus dans votre panier."), "error")
         return redirect(url_for("cart.show"))
-    try:
-        message = action(cart)
-    except CartError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(message, "success")
+    flash(action(cart), "success")
     return redirect(url_for("cart.show") + f"#line-{line_id}")
 
 
 @bp.post("/cart/lines/<int:line_id>/quantity")
+@errors_redirect_to("cart.show")
 def update_quantity(line_id: int):
     form = QuantityForm()
 
@@ -226,6 +218,7 @@ def update_quantity(line_id: int):
 
 
 @bp.post("/cart/lines/<int:line_id>/remove")
+@errors_redirect_to("cart.show")
 def remove(line_id: int):
     def drop(cart: Cart) -> str:
         remove_line(cart=cart, line_id=line_id)
@@ -235,6 +228,7 @@ def remove(line_id: int):
 
 
 @bp.post("/cart/lines/<int:line_id>/accept-price")
+@errors_redirect_to("cart.show")
 def accept_price(line_id: int):
     def accept(cart: Cart) -> str:
         acknowledge_price_change(cart=cart, line_id=line_id)

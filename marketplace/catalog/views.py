@@ -12,7 +12,6 @@ from markupsafe import Markup
 
 from marketplace.core.fragments import KeptFragments
 from marketplace.core.pagination import Page, parse_page_number
-from marketplace.core.transactions import reads_only
 from marketplace.vendors.services import list_featured_vendors
 
 from . import cards, services
@@ -171,7 +170,6 @@ def page_url_builder(form: ProductFilterForm, **fixed: str):  # noqa: ANN201
 
 
 @bp.get("/")
-@reads_only
 def home():
     categories = services.list_categories()
     return render_template(
@@ -201,7 +199,6 @@ def _vendor_choices(category, categories):  # noqa: ANN001, ANN202
 
 
 @bp.get("/products")
-@reads_only
 def product_list():
     categories = services.list_categories()
     chosen = services.find_category(categories, slug_arg("category"))
@@ -220,7 +217,6 @@ def product_list():
 
 
 @bp.get("/categories/<slug>")
-@reads_only
 def category(slug: str):
     categories = services.list_categories()
     current = services.find_category(categories, require_slug(slug))
@@ -242,7 +238,6 @@ def category(slug: str):
 
 
 @bp.get("/products/<slug>")
-@reads_only
 def product_detail(slug: str):
     product = services.get_public_product(slug=require_slug(slug))
     if product is None:
@@ -258,7 +253,6 @@ def product_detail(slug: str):
 
 
 @bp.get("/search")
-@reads_only
 def search():
     query = normalize_query(request.args.get("q"))
     categories = services.list_categories()

@@ -226,18 +226,21 @@ def resend_unfinished(*, now: datetime, sent_before: datetime, max_resends: int)
 
     The broker lost them (a Redis restarted without its data), or their task kept failing:
     each is sent again at most `max_resends` times. `sent_before` must leave a task time to
-    run and to exhaust its retries. Returns how many will be sent again.
+    run and to exhaust its retries. Like the relay, it works in its own session and commits,
+    so that the relay finds these messages at once. Returns how many will be sent again.
     """
-    result = db.session.execute(
-        update(OutboxMessage)
-        .where(
-            OutboxMessage.sent_at < sent_before,
-            OutboxMessage.done_at.is_(None),
-            OutboxMessage.resends < max_resends,
+    with closing(db.session.session_factory()) as session:
+        result = session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.sent_at < sent_before,
+                OutboxMessage.done_at.is_(None),
+                OutboxMessage.resends < max_resends,
+            )
+            .values(sent_at=None, available_at=now, resends=OutboxMessage.resends + 1)
+            .execution_options(synchronize_session=False)
         )
-        .values(sent_at=None, available_at=now, resends=OutboxMessage.resends + 1)
-        .execution_options(synchronize_session=False)
-    )
+        session.commit()
     if result.rowcount:
         log.warning("outbox: %s message(s) sent but never done, sending again", result.rowcount)
     return result.rowcount

@@ -70,13 +70,11 @@ RUNNERS = {"in_process": InProcessRunner, "celery": CeleryRunner}
 
 
 def build_task_runner(app: Flask) -> InProcessRunner | CeleryRunner:
-    from workers.celery_app import celery_init_app
-
+    """The runner TASK_RUNNER names; the app's Celery application must be set up already."""
     runner_name = app.config["TASK_RUNNER"]
     if runner_name not in RUNNERS:
         raise RuntimeError(f"TASK_RUNNER must be one of {', '.join(RUNNERS)}, not {runner_name!r}")
     if runner_name == "celery" and not app.config["REDIS_URL"]:
         # Celery would fall back to an in-memory broker no worker reads: silent loss.
         raise RuntimeError("TASK_RUNNER 'celery' needs REDIS_URL")
-    celery_init_app(app)
     return RUNNERS[runner_name](app)

@@ -1,101 +1,124 @@
-"""How each request's database work begins and ends.
+"""One transaction per request, task and CLI command: committed once at its end, rolled back on
+any failure. Services only flush; nothing else commits.
 
-Pages that only read (the storefront: listings, product pages, search, Vendor pages) are
-marked `@reads_only`. Their queries run in autocommit mode: PostgreSQL then needs no BEGIN
-and no COMMIT or ROLLBACK, two round trips of a page's four, which cost about as much as
-the queries themselves on a small machine. Each query still sees committed data only; two
-queries of one page may see two states of the shop a few milliseconds apart, which a page of
-goods can afford (a Product sold out between them shows as sold out). Writing in such a
-request is a bug, refused before anything reaches the database.
+Requests: the view runs inside the request's transaction. When it returns a response below 400,
+the transaction is committed once, after the view (the last `after_request` hook); an exception
+or an error response (a 404 after a write, a form shown again with 400 or 422) rolls everything
+back. A commit that fails (a unique key taken meanwhile, a serialization failure) becomes a 500:
+no page claims that something was saved when it was not.
 
-Any other request runs in one transaction. If it wrote nothing, it ends with COMMIT instead
-of the ROLLBACK that closing the session sends: for such a transaction the two are the same
-to PostgreSQL, but psycopg forgets every prepared statement at a ROLLBACK, so queries would
-be parsed and planned anew on every request. (Autocommit requests never roll back, so they
-keep them too: psycopg prepares a query at its fifth run on a connection.) A request that
-wrote anything it did not commit, or that failed, is rolled back.
+A domain error (`DomainError`) that the view does not catch rolls the request back, shows its
+message and sends the visitor back (303): to where the view declared with `@errors_redirect_to`,
+else to the same-site page the form was posted from, else the site's root. Views therefore call a
+service and let its refusal through; they catch an error only to put it next to a form field
+(and then answer with an error status, which rolls back).
+
+Tasks (`workers.celery_app.FlaskTask`) and CLI commands (`TransactionalGroup`) commit once when
+they return, and roll back when they raise.
+
+`commit_now()` ends a transaction early. Exactly one entry point needs it: checkout, where the
+Order (stock taken, delivery booked) must be committed before its payment is created at the
+provider, so that a provider call never holds row locks and a failed call loses no Order.
 """
-import logging
 from collections.abc import Callable
+from functools import wraps
 from typing import TypeVar
+from urllib.parse import urlsplit
 
-from flask import Flask, current_app, request
-from sqlalchemy import event
-from sqlalchemy.orm import ORMExecuteState, Session
+import click
+from flask import Flask, current_app, flash, redirect, request, url_for
+from flask.cli import AppGroup
+from werkzeug.wrappers import Response
 
 from marketplace.extensions import db
 
-log = logging.getLogger(__name__)
+from .errors import DomainError
 
 View = TypeVar("View", bound=Callable)
 
-#: Set in `session.info` once the current transaction writes (a flush, or an ORM UPDATE,
-#: DELETE, INSERT or text statement), cleared when it commits.
-_WROTE = "transaction_wrote"
-#: Set in `session.info` for the requests of `@reads_only` views.
-_READS_ONLY = "reads_only"
-
-
-class WriteInReadOnlyRequest(RuntimeError):
-    """A `@reads_only` view tried to write: nothing was sent to the database."""
-
-
-def reads_only(view: View) -> View:
-    """Mark a view whose GET requests only read (see the module's docstring)."""
-    view.reads_only = True
-    return view
+#: Where a view's uncaught domain errors send the visitor: an endpoint, or a callable building
+#: the URL from the error.
+ErrorTarget = str | Callable[[DomainError], str]
 
 
 def register_transactions(app: Flask) -> None:
-    if not event.contains(Session, "after_flush", _note_flush):
-        event.listen(Session, "before_flush", _refuse_writes_when_reading_only)
-        event.listen(Session, "after_flush", _note_flush)
-        event.listen(Session, "do_orm_execute", _note_statement)
-        event.listen(Session, "after_commit", _forget_writes)
-    app.before_request(start_read_only_request)
-    app.teardown_request(end_read_only_transaction)
+    # Registered before any other hook, so that it runs after every other one (Flask runs
+    # `after_request` hooks in reverse order).
+    app.after_request(end_request_transaction)
+    app.register_error_handler(DomainError, refuse_request)
 
 
-def start_read_only_request() -> None:
-    view = current_app.view_functions.get(request.endpoint)
-    if request.method in ("GET", "HEAD") and getattr(view, "reads_only", False):
-        session = db.session()
-        if not session.in_transaction():  # a request's session starts empty, except in tests
-            session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
-        session.info[_READS_ONLY] = True
+def end_request_transaction(response: Response) -> Response:
+    """Commit the request's work when it succeeded; roll it back otherwise."""
+    if response.status_code < 400:
+        db.session.commit()
+    else:
+        db.session.rollback()
+    return response
 
 
-def _refuse_writes_when_reading_only(session: Session, *_: object) -> None:
-    if session.info.get(_READS_ONLY) and (session.new or session.dirty or session.deleted):
-        raise WriteInReadOnlyRequest("a @reads_only view tried to write")
+def commit_now() -> None:
+    """End the current transaction here and start a new one (see the module's docstring for
+    the one place that needs it)."""
+    db.session.commit()
 
 
-def _note_flush(session: Session, flush_context: object) -> None:
-    session.info[_WROTE] = True
+def errors_redirect_to(target: ErrorTarget) -> Callable[[View], View]:
+    """Declare where this view's uncaught domain errors send the visitor."""
+
+    def decorate(view: View) -> View:
+        view.domain_error_target = target
+        return view
+
+    return decorate
 
 
-def _note_statement(state: ORMExecuteState) -> None:
-    if not state.is_select:
-        if state.session.info.get(_READS_ONLY):
-            raise WriteInReadOnlyRequest("a @reads_only view tried to write")
-        state.session.info[_WROTE] = True
+def refuse_request(error: DomainError) -> Response:
+    """A service refused: nothing of the request is kept, the visitor reads why."""
+    db.session.rollback()
+    flash(error.message, "error")
+    return redirect(_target_after(error), code=303)
 
 
-def _forget_writes(session: Session) -> None:
-    session.info.pop(_WROTE, None)
+def _target_after(error: DomainError) -> str:
+    view = current_app.view_functions.get(request.endpoint or "")
+    target = getattr(view, "domain_error_target", None)
+    if callable(target):
+        return target(error)
+    if target:
+        return url_for(target)
+    return _same_site_referrer() or request.script_root + "/"
 
 
-def end_read_only_transaction(error: BaseException | None = None) -> None:
-    """Commit the request's transaction when it is open, clean and wrote nothing."""
-    session = db.session()
-    if session.info.pop(_READS_ONLY, False):
-        return  # autocommit: nothing to end
-    if error is not None or not session.in_transaction():
-        return
-    if session.info.get(_WROTE) or session.new or session.dirty or session.deleted:
-        return  # left to the session's close, which rolls it back
-    try:
-        session.commit()
-    except Exception:
-        # Nothing was written: the page is served all the same, and closing rolls back.
-        log.exception("ending a read-only transaction failed")
+def _same_site_referrer() -> str | None:
+    """The page the form was posted from, as a path on this site, if it was one of ours."""
+    if request.method == "GET" or not request.referrer:
+        return None
+    parts = urlsplit(request.referrer)
+    if parts.netloc != request.host or parts.scheme not in ("http", "https"):
+        return None
+    path = parts.path or "/"
+    return f"{path}?{parts.query}" if parts.query else path
+
+
+class TransactionalGroup(AppGroup):
+    """A `flask` command group whose commands commit once when they return and roll back when
+    they fail, like requests and tasks."""
+
+    def command(self, *args: object, **kwargs: object) -> Callable:
+        register = super().command(*args, **kwargs)
+
+        def decorate(callback: Callable) -> click.Command:
+            @wraps(callback)
+            def run_in_transaction(*call_args: object, **call_kwargs: object) -> object:
+                try:
+                    result = callback(*call_args, **call_kwargs)
+                except BaseException:
+                    db.session.rollback()
+                    raise
+                db.session.commit()
+                return result
+
+            return register(run_in_transaction)
+
+        return decorate

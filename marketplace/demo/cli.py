@@ -3,21 +3,19 @@
 import time
 
 import click
-from flask.cli import AppGroup
 
-demo_cli = AppGroup("demo", help="Demo hub data.")
+from marketplace.core.transactions import TransactionalGroup
+
+demo_cli = TransactionalGroup("demo", help="Demo hub data.")
 
 
 @demo_cli.command("seed")
 def seed_command() -> None:
     """Create the demo hub if the database has no Vendor yet (safe to run again)."""
-    from marketplace.extensions import db
-
     from .seed import seed_demo_hub
 
     started = time.perf_counter()
     created = seed_demo_hub()
-    db.session.commit()
     if created:
         click.echo(f"Demo hub created in {time.perf_counter() - started:.1f} s.")
     else:

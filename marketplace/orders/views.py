@@ -23,6 +23,7 @@ from marketplace.cart.services import acknowledge_price_change, summarize_cart
 from marketplace.cart.views import current_cart
 from marketplace.core.models import utcnow
 from marketplace.core.pagination import paginate, parse_page_number
+from marketplace.core.transactions import commit_now, errors_redirect_to
 from marketplace.delivery.services import delivery_quote
 from marketplace.extensions import db
 from marketplace.payments.gateway import GatewayError
@@ -125,7 +126,6 @@ def checkout():
             address = {**form.address_fields(), "country": "FR"}
             if customer is not None and form.save_address.data:
                 add_address(user=customer, **form.address_fields())
-                db.session.commit()
             address_id = None
         else:
             chosen = find_user_address(user=customer, address_id=int(form.saved_address.data))
@@ -246,12 +246,19 @@ def checkout_acknowledge():
         for view in summarize_cart(cart).lines:
             if view.price_changed:
                 acknowledge_price_change(cart=cart, line_id=view.line.id)
-        db.session.commit()
         flash(_("Nouveaux prix acceptés : vérifiez le récapitulatif."), "success")
     return redirect(url_for("orders.checkout_review"))
 
 
+def _step_to_fix(error: OrderError) -> str:
+    """A refused Order sends the customer back to the step that can mend it."""
+    if error.code == OrderErrorCode.DELIVERY_UNAVAILABLE:
+        return url_for("orders.checkout_delivery")
+    return url_for("orders.checkout_review")
+
+
 @bp.post("/checkout/place")
+@errors_redirect_to(_step_to_fix)
 def place():
     """Place the Order (one transaction), then create the payment and go and pay."""
     form = PlaceOrderForm()
@@ -272,33 +279,26 @@ def place():
             return redirect(order_url(order, "pay"))
         flash(_("Votre commande a changé : vérifiez-la avant de la passer."), "info")
         return redirect(url_for("orders.checkout"))
-    try:
-        order = services.place_order(
-            cart=cart,
-            customer=customer,
-            email=draft["email"],
-            address=draft["address"],
-            delivery=delivery,
-            checkout_key=key,
-            review_digest=form.review_digest.data,
-            now=utcnow(),
-            locale=str(get_locale() or "fr"),
-        )
-    except OrderError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        if error.code == OrderErrorCode.DELIVERY_UNAVAILABLE:
-            return redirect(url_for("orders.checkout_delivery"))
-        return redirect(url_for("orders.checkout_review"))
-    db.session.commit()
+    order = services.place_order(
+        cart=cart,
+        customer=customer,
+        email=draft["email"],
+        address=draft["address"],
+        delivery=delivery,
+        checkout_key=key,
+        review_digest=form.review_digest.data,
+        now=utcnow(),
+        locale=str(get_locale() or "fr"),
+    )
+    # The Order stands on its own before the provider hears of its payment (see
+    # core.transactions): a slow or failed provider call then holds no lock and loses nothing.
+    commit_now()
     session.pop(DRAFT, None)
     if order.payment.provider_ref is None:
         try:
-            start_payment(payment=order.payment)
-            db.session.commit()
+            start_payment(payment=order.payment)  # writes nothing when the provider refuses
         except GatewayError:
             # The Order stands; the payment page tries again when the customer gets there.
-            db.session.rollback()
             current_app.logger.exception("payment for %s could not be created", order.number)
     if not services.order_awaits_payment(order=order):
         return redirect(order_url(order, "confirmation"))

@@ -6,14 +6,14 @@ Services talk to `get_gateway()` only; which one answers is configuration
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from marketplace.core.errors import DomainError
 
-class GatewayError(Exception):
+
+class GatewayError(DomainError):
     """The provider refused a call (unknown object, amount too high, bad signature…)."""
 
     def __init__(self, message: str, *, code: str = "gateway_error"):
-        super().__init__(message)
-        self.code = code
-        self.message = message
+        super().__init__(code, message)
 
 
 class GatewayUnavailable(GatewayError):

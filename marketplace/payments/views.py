@@ -26,8 +26,8 @@ from sqlalchemy import select
 from marketplace.accounts.policies import admin_required, vendor_member_required
 from marketplace.core.models import utcnow
 from marketplace.core.money import format_cents
+from marketplace.core.transactions import errors_redirect_to
 from marketplace.extensions import csrf, db
-from marketplace.orders.errors import OrderError
 from marketplace.orders.models import Order, VendorOrder
 from marketplace.orders.services import is_order_payable
 from marketplace.orders.views import order_url, viewable_order
@@ -94,7 +94,15 @@ def _with_token(order, endpoint: str) -> str:  # noqa: ANN001
     return url_for(endpoint, number=order.number, **token)
 
 
+def _pay_page(error: object = None) -> str:
+    """The payment page of the Order in the request's address (a refusal comes back to it)."""
+    token = request.args.get("token")
+    return url_for("payments.pay", number=request.view_args["number"],
+                   **({"token": token} if token else {}))
+
+
 @bp.route("/pay/<number>", methods=["GET", "POST"])
+@errors_redirect_to(_pay_page)
 def pay(number: str):
     """The test card page: pay the Order's amount, or retry after a decline."""
     if current_app.config["PAYMENT_GATEWAY"] == "stripe":
@@ -107,15 +115,9 @@ def pay(number: str):
     payable = is_order_payable(order=order, now=utcnow())
     form = CardForm()
     if payable and form.validate_on_submit():
-        try:
-            result = services.confirm_payment(
-                payment=payment, payment_method=form.card_number.data, now=utcnow()
-            )
-        except (OrderError, GatewayError) as error:
-            db.session.rollback()
-            flash(error.message, "error")
-            return redirect(order_url(order, "pay"))
-        db.session.commit()
+        result = services.confirm_payment(
+            payment=payment, payment_method=form.card_number.data, now=utcnow()
+        )
         return _after_attempt(order, result)
     return render_template(
         "payments/pay.html", order=order, payment=payment, form=form, payable=payable,
@@ -124,6 +126,7 @@ def pay(number: str):
 
 
 @bp.route("/pay/<number>/authenticate", methods=["GET", "POST"])
+@errors_redirect_to(_pay_page)
 def authenticate(number: str):
     """The test 3-D Secure page: the customer confirms or refuses the payment."""
     order, payment = _payment_for(number)
@@ -132,13 +135,7 @@ def authenticate(number: str):
     form = AuthenticationForm()
     if form.validate_on_submit():
         approve = request.form.get("decision") == "approve"
-        try:
-            result = services.answer_authentication(payment=payment, approve=approve, now=utcnow())
-        except (OrderError, GatewayError) as error:
-            db.session.rollback()
-            flash(error.message, "error")
-            return redirect(order_url(order, "pay"))
-        db.session.commit()
+        result = services.answer_authentication(payment=payment, approve=approve, now=utcnow())
         return _after_attempt(order, result)
     return render_template(
         "payments/authenticate.html", order=order, payment=payment, form=form,
@@ -170,7 +167,6 @@ def dev_onboarding(account_ref: str):
     form = OnboardingForm()
     if form.validate_on_submit():
         gateway.complete_onboarding(account_ref)
-        db.session.commit()
         flash(_("Compte de paiement activé (simulation)."), "success")
         return redirect(return_url)
     return render_template(
@@ -194,12 +190,9 @@ def _stripe_pay(number: str):
     form = PreparePaymentForm()
     if payable and payment.provider_ref is None and form.validate_on_submit():
         try:
-            services.start_payment(payment=payment)
+            services.start_payment(payment=payment)  # writes nothing when the provider refuses
         except GatewayError:
-            db.session.rollback()
             flash(_("Le service de paiement ne répond pas, réessayez dans un instant."), "error")
-            return redirect(order_url(order, "pay"))
-        db.session.commit()
         return redirect(order_url(order, "pay"))
     token = {"token": order.access_token} if order.customer_id is None else {}
     return render_template(
@@ -219,13 +212,11 @@ def stripe_return(number: str):
         abort(404)
     try:
         result = get_gateway(payment.gateway).retrieve_payment(payment.provider_ref)
-        services.sync_payment(payment=payment, result=result, actor_label="customer")
     except GatewayError:
-        db.session.rollback()
         flash(_("Nous n'avons pas pu vérifier votre paiement pour l'instant : vous recevrez un "
                 "email dès qu'il est confirmé."), "info")
         return redirect(order_url(order))
-    db.session.commit()
+    services.sync_payment(payment=payment, result=result, actor_label="customer")
     status = PaymentStatus(payment.status)
     if status in (PaymentStatus.SUCCEEDED, PaymentStatus.PARTIALLY_REFUNDED,
                   PaymentStatus.REFUNDED):
@@ -252,9 +243,7 @@ def stripe_webhook():
         receive_webhook(gateway_name="stripe", payload=request.get_data(),
                         signature=request.headers.get("Stripe-Signature"))
     except GatewayError as error:
-        db.session.rollback()
         return {"error": error.code}, 400
-    db.session.commit()
     return {"received": True}
 
 
@@ -270,21 +259,16 @@ def vendor_payments():
 
 @bp.post("/vendor/payments/connect")
 @vendor_member_required
+@errors_redirect_to("payments.vendor_payments")
 def vendor_connect():
     """Open the provider's onboarding (creating the Vendor's account the first time)."""
     if not ConnectAccountForm().validate_on_submit():
         abort(400)
-    try:
-        onboarding_url = start_vendor_onboarding(
-            vendor=g.vendor,
-            refresh_url=url_for("payments.vendor_payments", expired=1, _external=True),
-            return_url=url_for("payments.vendor_payments_return", _external=True),
-        )
-    except PaymentError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return redirect(url_for("payments.vendor_payments"))
-    db.session.commit()
+    onboarding_url = start_vendor_onboarding(
+        vendor=g.vendor,
+        refresh_url=url_for("payments.vendor_payments", expired=1, _external=True),
+        return_url=url_for("payments.vendor_payments_return", _external=True),
+    )
     return redirect(onboarding_url)
 
 
@@ -293,13 +277,11 @@ def vendor_connect():
 def vendor_payments_return():
     """Back from onboarding: ask the provider at once rather than wait for its webhook."""
     try:
-        enabled = refresh_vendor_account(vendor=g.vendor)
+        enabled = refresh_vendor_account(vendor=g.vendor)  # asks before it writes
     except GatewayError:
-        db.session.rollback()
         flash(_("Le prestataire de paiement ne répond pas : l'état de votre compte sera mis à "
                 "jour dans quelques minutes."), "info")
         return redirect(url_for("payments.vendor_payments"))
-    db.session.commit()
     if enabled:
         flash(_("Votre compte de paiement est actif : vous pouvez recevoir vos virements."),
               "success")
@@ -392,10 +374,8 @@ def admin_refund_vendor_order(number: str, vendor_order_id: int):
             restock=form.restock.data,
         )
     except PaymentError as error:
-        db.session.rollback()
         form.scope.errors = [error.message]
         return _render_admin_order(order, {vendor_order.id: form}, status=400)
-    db.session.commit()
     flash(_("Remboursement de %(amount)s enregistré ; il part chez le prestataire de paiement.",
             amount=format_cents(refund.amount_cents)), "success")
     return redirect(url_for("payments.admin_order", number=order.number))
@@ -411,21 +391,20 @@ def _posted_quantities(vendor_order: VendorOrder) -> dict[int, int] | None:
     return quantities
 
 
+def _admin_order_page(error: object = None) -> str:
+    return url_for("payments.admin_order", number=request.view_args["number"])
+
+
 @bp.post("/admin/orders/<number>/refund")
 @admin_required
+@errors_redirect_to(_admin_order_page)
 def admin_refund_order(number: str):
     order = _admin_order(number)
     form = OrderRefundForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        refunds = request_order_refund(order=order, actor=current_user, actor_label="admin",
-                                       reason=form.reason.data or "", restock=form.restock.data)
-    except PaymentError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return redirect(url_for("payments.admin_order", number=order.number))
-    db.session.commit()
+    refunds = request_order_refund(order=order, actor=current_user, actor_label="admin",
+                                   reason=form.reason.data or "", restock=form.restock.data)
     flash(_("Remboursement de %(amount)s enregistré ; il part chez le prestataire de paiement.",
             amount=format_cents(sum(refund.amount_cents for refund in refunds))), "success")
     return redirect(url_for("payments.admin_order", number=order.number))

@@ -9,6 +9,7 @@ never came.
 """
 import logging
 from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -91,6 +92,18 @@ def apply_webhook_event(*, webhook_event: WebhookEvent, now: datetime) -> None:
     webhook_event.processed_at = now
     webhook_event.last_error = ""
     db.session.flush()
+
+
+def record_webhook_failure(*, webhook_event_id: int, error: Exception) -> None:
+    """Keep the last error on the event for the admins, in a transaction of its own: the
+    failed attempt's work is rolled back, its trace must not be."""
+    with closing(db.session.session_factory()) as session:
+        webhook_event = session.get(WebhookEvent, webhook_event_id)
+        if webhook_event is None:
+            return
+        webhook_event.attempts += 1
+        webhook_event.last_error = f"{type(error).__name__}: {error}"[:1000]
+        session.commit()
 
 
 def _payment_intent(gateway: PaymentGateway, event: WebhookEvent, now: datetime) -> None:

@@ -7,7 +7,6 @@ from jinja2.runtime import Context
 from marketplace.catalog import services as catalog
 from marketplace.catalog.forms import ProductFilterForm
 from marketplace.catalog.views import filtered_products, page_url_builder, require_slug
-from marketplace.core.transactions import reads_only
 
 from .models import VendorKind
 from .services import get_public_vendor, list_public_vendors
@@ -42,7 +41,6 @@ def vendor_kind_label(context: Context, kind: str) -> str:
 
 
 @bp.get("/vendors")
-@reads_only
 def vendor_list():
     kind = request.args.get("kind")
     if kind not in tuple(VendorKind):
@@ -54,7 +52,6 @@ def vendor_list():
 
 
 @bp.get("/vendors/<slug>")
-@reads_only
 def vendor_detail(slug: str):
     vendor = get_public_vendor(slug=require_slug(slug))
     if vendor is None:

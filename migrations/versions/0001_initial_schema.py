@@ -9,7 +9,7 @@ from alembic import op
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
-from marketplace.core.schema import install_database_extras
+from marketplace.schema import install_database_extras
 
 # revision identifiers, used by Alembic.
 revision = '0001'

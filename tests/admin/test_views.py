@@ -112,7 +112,7 @@ def test_slot_ending_before_it_starts_is_refused(client, admin):
             "fee": "0",
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 422  # refused: the request is rolled back
     assert "L'heure de fin doit suivre l'heure de début." in page_text(response)
     assert db.session.scalar(select(PickupSlot)) is None
 
@@ -179,7 +179,7 @@ def test_invalid_postcodes_are_named_next_to_the_field(client, admin):
         "/admin/delivery-zones/new",
         data={"name": "Montagne Noire", "postcodes": "81100, 8120, Mazamet", "fee": "5"},
     )
-    assert response.status_code == 200
+    assert response.status_code == 422  # refused: the request is rolled back
     assert "Codes postaux invalides : 8120, Mazamet" in page_text(response)
     assert db.session.scalar(select(DeliveryZone)) is None
 
@@ -188,7 +188,7 @@ def test_a_fee_with_a_fraction_of_a_cent_is_refused_not_rounded(client, admin):
     response = client.post(
         "/admin/delivery-zones/new", data={"name": "Castres", "postcodes": "81100", "fee": "4,505"}
     )
-    assert response.status_code == 200
+    assert response.status_code == 422  # refused: the request is rolled back
     assert "« 4,505 » n'est pas un montant" in page_text(response)
     assert db.session.scalar(select(DeliveryZone)) is None
 

@@ -21,10 +21,8 @@ PAGES = (
 )
 
 
-def _stock_hub(count: int) -> None:
-    wool = CategoryFactory(slug="laine", name="Laine")
-    spinner = VendorFactory(slug="filature", featured=True)
-    for number in range(count):
+def _stock_hub(wool, spinner, numbers: range) -> None:  # noqa: ANN001
+    for number in numbers:
         make_product_for_sale(
             name=f"Pelote n°{number}",
             slug=f"pelote-{number}",
@@ -56,22 +54,27 @@ def _count_queries(client, url: str) -> int:
 
 
 @pytest.fixture
-def measure(client, db_session, login_as):
-    def run(product_count: int, *, logged_in: bool = False) -> dict[str, int]:
-        if logged_in:
-            login_as(UserFactory())
-        _stock_hub(product_count)
-        counts = {url: _count_queries(client, url) for url in PAGES}
-        db_session.rollback()
-        return counts
+def measure(client, db_session):
+    """Queries per page with the hub grown to `product_count` Products (it only grows)."""
+    wool = CategoryFactory(slug="laine", name="Laine")
+    spinner = VendorFactory(slug="filature", featured=True)
+    stocked = 0
+
+    def run(product_count: int) -> dict[str, int]:
+        nonlocal stocked
+        _stock_hub(wool, spinner, range(stocked, product_count))
+        stocked = product_count
+        return {url: _count_queries(client, url) for url in PAGES}
 
     return run
 
 
 @pytest.mark.parametrize("logged_in", [False, True], ids=["visitor", "customer"])
-def test_query_count_does_not_grow_with_the_products_shown(measure, logged_in):
-    with_3 = measure(3, logged_in=logged_in)
-    with_30 = measure(30, logged_in=logged_in)
+def test_query_count_does_not_grow_with_the_products_shown(measure, login_as, logged_in):
+    if logged_in:
+        login_as(UserFactory())
+    with_3 = measure(3)
+    with_30 = measure(30)
 
     print(f"\nSQL queries per page, {'customer' if logged_in else 'visitor'} (3 / 30 products):")
     for url in PAGES:

@@ -1,142 +1,208 @@
-"""How a request's database work runs: storefront pages in autocommit mode and unable to write;
-other requests in a transaction ending with COMMIT when they only read (psycopg then keeps its
-prepared statements), ROLLBACK for anything written and not committed, or for a failure."""
+"""One transaction per request, task and CLI command: committed once after a successful view,
+rolled back after an exception, an error response or a domain error."""
 from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import delete, event, func, select
+from flask import Blueprint, abort, redirect
+from sqlalchemy import event, func, select
 
+from marketplace import create_app
 from marketplace.catalog.models import Category
-from marketplace.core.transactions import (
-    WriteInReadOnlyRequest,
-    end_read_only_transaction,
-    start_read_only_request,
-)
+from marketplace.core.errors import DomainError
+from marketplace.core.transactions import TransactionalGroup, commit_now, errors_redirect_to
 from marketplace.extensions import db
-from tests.factories.accounts import UserFactory
-from tests.factories.catalog import ProductFactory
+
+probe = Blueprint("transaction_probe", __name__)
+
+
+def _add_category(slug: str) -> None:
+    db.session.add(Category(name=slug.title(), name_en=slug.title(), slug=slug))
+    db.session.flush()
+
+
+@probe.post("/probe/saved")
+def saved():
+    _add_category("saved")
+    return redirect("/probe/done")
+
+
+@probe.post("/probe/crashed")
+def crashed():
+    _add_category("crashed")
+    raise RuntimeError("the view failed after writing")
+
+
+@probe.post("/probe/not-found")
+def not_found_after_writing():
+    _add_category("lost")
+    abort(404)
+
+
+@probe.post("/probe/refused")
+def refused():
+    _add_category("refused")
+    raise DomainError("sold_out", "Plus de stock pour ce pull.")
+
+
+@probe.post("/probe/refused-with-target")
+@errors_redirect_to(lambda error: f"/probe/where-to-fix?code={error.code}")
+def refused_with_target():
+    _add_category("refused")
+    raise DomainError("sold_out", "Plus de stock pour ce pull.")
+
+
+@probe.post("/probe/two-steps")
+def two_steps():
+    _add_category("first-step")
+    commit_now()
+    _add_category("second-step")
+    raise RuntimeError("the second step failed")
+
+
+probe_commands = TransactionalGroup("probe")
+
+
+@probe_commands.command("add")
+def add_command() -> None:
+    _add_category("from-cli")
+
+
+@probe_commands.command("fail")
+def fail_command() -> None:
+    _add_category("from-failed-cli")
+    raise RuntimeError("the command failed")
+
+
+@pytest.fixture(scope="module")
+def probe_app(app):
+    """An app of its own, with views that write and then succeed or fail in each way."""
+    probe_app = create_app(
+        "test", MEDIA_DIR=app.config["MEDIA_DIR"], MAIL_DIR=app.config["MAIL_DIR"]
+    )
+    probe_app.register_blueprint(probe)
+    probe_app.cli.add_command(probe_commands)
+    yield probe_app
+    with probe_app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def probe_client(probe_app, committed_db):
+    yield probe_app.test_client()
+
+
+def _slugs_in_database(probe_app) -> set[str]:
+    with probe_app.app_context():
+        return set(db.session.scalars(select(Category.slug)))
 
 
 @contextmanager
-def transaction_endings():
-    """Which way each transaction on the app's engine ended: "commit" or "rollback"."""
+def transaction_endings(engine):
+    """Which way each transaction on `engine` ended: "commit" or "rollback"."""
     endings: list[str] = []
-
-    def committed(connection):  # noqa: ANN001
-        endings.append("commit")
-
-    def rolled_back(connection):  # noqa: ANN001
-        endings.append("rollback")
-
-    event.listen(db.engine, "commit", committed)
-    event.listen(db.engine, "rollback", rolled_back)
+    listeners = {"commit": lambda conn: endings.append("commit"),
+                 "rollback": lambda conn: endings.append("rollback")}
+    for name, listener in listeners.items():
+        event.listen(engine, name, listener)
     try:
         yield endings
     finally:
-        event.remove(db.engine, "commit", committed)
-        event.remove(db.engine, "rollback", rolled_back)
+        for name, listener in listeners.items():
+            event.remove(engine, name, listener)
 
 
-def _categories_in_database() -> int:
-    with db.engine.connect() as connection:
-        return connection.scalar(select(func.count()).select_from(Category))
+def test_a_successful_view_is_committed_once_after_it_returned(probe_app, probe_client):
+    with probe_app.app_context():
+        engine = db.engine
+    with transaction_endings(engine) as endings:
+        response = probe_client.post("/probe/saved")
+
+    assert response.status_code == 302
+    assert endings == ["commit"]
+    assert _slugs_in_database(probe_app) == {"saved"}
 
 
-@pytest.mark.parametrize("signed_in", [False, True])
-def test_storefront_pages_read_in_autocommit_mode(app, committed_db, signed_in):
-    product = ProductFactory()
-    user = UserFactory()
-    committed_db.commit()
-    user_id = user.get_id()
-    name = product.name
-    paths = (f"/categories/{product.category.slug}", f"/products/{product.slug}", "/")
-    db.session.remove()  # as at the end of each real request's application context
-    client = app.test_client()
-    if signed_in:  # the account is then read (for the language) before the page itself
-        with client.session_transaction() as session:
-            session["_user_id"] = user_id
-    autocommit_flags: list[bool] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001
-        autocommit_flags.append(conn.connection.driver_connection.autocommit)
-
-    event.listen(db.engine, "before_cursor_execute", record)
+def test_an_exception_rolls_the_request_back(probe_app, probe_client):
+    probe_app.testing = False  # a real 500 page rather than the exception in the test
     try:
-        for path in paths:
-            response = client.get(path)
-            assert response.status_code == 200
-            assert name in response.get_data(as_text=True)
-            db.session.remove()
+        response = probe_client.post("/probe/crashed")
     finally:
-        event.remove(db.engine, "before_cursor_execute", record)
+        probe_app.testing = True
 
-    assert autocommit_flags and all(autocommit_flags)
-
-
-def test_a_storefront_request_cannot_write(app, committed_db):
-    with app.test_request_context("/products"):
-        start_read_only_request()
-        db.session.add(Category(name="Laine", name_en="Wool", slug="laine"))
-        with pytest.raises(WriteInReadOnlyRequest):
-            db.session.flush()
-        with pytest.raises(WriteInReadOnlyRequest):
-            db.session.execute(delete(Category))
-        end_read_only_transaction()
-        db.session.remove()
-
-    assert _categories_in_database() == 0
+    assert response.status_code == 500
+    assert _slugs_in_database(probe_app) == set()
 
 
-def test_other_requests_that_only_read_commit_their_transaction(app, committed_db):
-    with app.test_request_context("/cart"):
-        db.session.scalar(select(func.count()).select_from(Category))
-        with transaction_endings() as endings:
-            end_read_only_transaction()
-            db.session.remove()
+def test_an_error_response_rolls_the_request_back(probe_app, probe_client):
+    response = probe_client.post("/probe/not-found")
 
-    assert endings == ["commit"]
+    assert response.status_code == 404
+    assert _slugs_in_database(probe_app) == set()
 
 
-def test_writes_nobody_committed_are_rolled_back_at_the_end(app, committed_db):
-    with app.test_request_context("/"):
-        db.session.add(Category(name="Laine", name_en="Wool", slug="laine"))
-        db.session.flush()
-        with transaction_endings() as endings:
-            end_read_only_transaction()
-            db.session.remove()
+def test_a_domain_error_is_rolled_back_and_shown_on_the_page_it_came_from(
+    probe_app, probe_client
+):
+    response = probe_client.post(
+        "/probe/refused", headers={"Referer": "http://localhost/products/pull-marin?size=M"}
+    )
 
-    assert endings == ["rollback"]
-    assert _categories_in_database() == 0
-
-
-def test_pending_objects_are_never_committed_by_the_end_of_a_request(app, committed_db):
-    with app.test_request_context("/"):
-        db.session.scalar(select(func.count()).select_from(Category))  # opens the transaction
-        db.session.add(Category(name="Lin", name_en="Linen", slug="lin"))
-        end_read_only_transaction()
-        db.session.remove()
-
-    assert _categories_in_database() == 0
+    assert response.status_code == 303
+    assert response.location == "/products/pull-marin?size=M"
+    with probe_client.session_transaction() as session:
+        assert session["_flashes"] == [("error", "Plus de stock pour ce pull.")]
+    assert _slugs_in_database(probe_app) == set()
 
 
-def test_a_failed_request_is_rolled_back(app, committed_db):
-    with app.test_request_context("/"):
-        db.session.scalar(select(func.count()).select_from(Category))
-        with transaction_endings() as endings:
-            end_read_only_transaction(RuntimeError("the view failed"))
-            db.session.remove()
+def test_a_domain_error_never_sends_the_visitor_to_another_site(probe_app, probe_client):
+    response = probe_client.post("/probe/refused", headers={"Referer": "https://evil.example/x"})
 
-    assert endings == ["rollback"]
+    assert response.status_code == 303
+    assert response.location == "/"
 
 
-def test_after_a_commit_a_request_that_only_reads_again_commits(app, committed_db):
-    with app.test_request_context("/"):
-        db.session.add(Category(name="Miel", name_en="Honey", slug="miel"))
-        db.session.commit()
-        db.session.scalar(select(func.count()).select_from(Category))
-        with transaction_endings() as endings:
-            end_read_only_transaction()
-            db.session.remove()
+def test_a_view_declares_where_its_domain_errors_go(probe_app, probe_client):
+    response = probe_client.post("/probe/refused-with-target")
 
-    assert endings == ["commit"]
-    assert _categories_in_database() == 1
+    assert response.status_code == 303
+    assert response.location == "/probe/where-to-fix?code=sold_out"
+    assert _slugs_in_database(probe_app) == set()
+
+
+def test_commit_now_keeps_the_first_step_when_the_second_fails(probe_app, probe_client):
+    probe_app.testing = False
+    try:
+        response = probe_client.post("/probe/two-steps")
+    finally:
+        probe_app.testing = True
+
+    assert response.status_code == 500
+    assert _slugs_in_database(probe_app) == {"first-step"}
+
+
+def test_a_request_that_only_reads_writes_nothing(probe_app, probe_client, committed_db):
+    _add_category("existing")
+    committed_db.commit()
+    with probe_app.app_context():
+        engine = db.engine
+    with transaction_endings(engine) as endings:
+        response = probe_client.get("/healthz")
+
+    assert response.status_code == 200
+    assert "rollback" not in endings
+
+
+def test_a_cli_command_commits_once_when_it_returns(probe_app, committed_db):
+    result = probe_app.test_cli_runner().invoke(args=["probe", "add"])
+
+    assert result.exit_code == 0, result.output
+    assert _slugs_in_database(probe_app) == {"from-cli"}
+
+
+def test_a_failed_cli_command_is_rolled_back(probe_app, committed_db):
+    result = probe_app.test_cli_runner().invoke(args=["probe", "fail"])
+
+    assert result.exit_code != 0
+    assert _slugs_in_database(probe_app) == set()
+    with probe_app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Category)) == 0

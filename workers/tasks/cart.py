@@ -4,11 +4,9 @@ from celery import shared_task
 
 from marketplace.cart.services import delete_abandoned_carts
 from marketplace.core.models import utcnow
-from marketplace.extensions import db
 
 
 @shared_task(name="cart.purge_abandoned")
 def purge_abandoned_carts_task() -> int:
     deleted = delete_abandoned_carts(now=utcnow())
-    db.session.commit()
     return deleted

@@ -2,12 +2,10 @@
 from celery import shared_task
 
 from marketplace.core.models import utcnow
-from marketplace.extensions import db
 from marketplace.orders.services import expire_unpaid_orders
 
 
 @shared_task(name="orders.expire_unpaid")
 def expire_unpaid_orders_task() -> int:
     expired = expire_unpaid_orders(now=utcnow())
-    db.session.commit()
     return expired

@@ -6,7 +6,6 @@ from flask import current_app
 
 from marketplace.core.models import utcnow
 from marketplace.core.outbox import delete_sent_messages, publish_pending, resend_unfinished
-from marketplace.extensions import db
 
 
 @shared_task(name="outbox.relay")
@@ -20,7 +19,6 @@ def relay_outbox_task() -> int:
         sent_before=now - timedelta(seconds=config["OUTBOX_RESEND_AFTER_SECONDS"]),
         max_resends=config["OUTBOX_MAX_RESENDS"],
     )
-    db.session.commit()
     return publish_pending()
 
 
@@ -28,5 +26,4 @@ def relay_outbox_task() -> int:
 def clean_outbox_task() -> int:
     retention = timedelta(days=current_app.config["OUTBOX_RETENTION_DAYS"])
     deleted = delete_sent_messages(sent_before=utcnow() - retention)
-    db.session.commit()
     return deleted

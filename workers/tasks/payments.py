@@ -1,8 +1,8 @@
 """Payment tasks: apply provider events, send refunds, transfers and reversals, catch up.
 
-Each one reloads its row by id, calls one service and commits. All are safe to run twice: the
-provider calls carry idempotency keys from our rows, and applying an event moves state rather
-than adding amounts. When the provider cannot be reached they retry with backoff.
+Each one reloads its row by id and calls one service; the task's run commits once. All are safe
+to run twice: the provider calls carry idempotency keys from our rows, and applying an event
+moves state rather than adding amounts. When the provider cannot be reached they retry with backoff.
 """
 from celery import shared_task
 
@@ -13,7 +13,11 @@ from marketplace.payments.gateway import GatewayUnavailable
 from marketplace.payments.models import Payment, Refund, Transfer, TransferReversal, WebhookEvent
 from marketplace.payments.refunds import send_refund, sync_pending_refunds
 from marketplace.payments.services import cancel_open_payment
-from marketplace.payments.webhooks import apply_webhook_event, sync_open_payments
+from marketplace.payments.webhooks import (
+    apply_webhook_event,
+    record_webhook_failure,
+    sync_open_payments,
+)
 from workers.celery_app import retry_transient
 
 
@@ -24,19 +28,9 @@ def apply_webhook_event_task(webhook_event_id: int) -> None:
         return
     try:
         apply_webhook_event(webhook_event=webhook_event, now=utcnow())
-        db.session.commit()
     except Exception as error:
-        db.session.rollback()
-        _record_failure(webhook_event_id, error)
+        record_webhook_failure(webhook_event_id=webhook_event_id, error=error)
         raise
-
-
-def _record_failure(webhook_event_id: int, error: Exception) -> None:
-    """Keep the last error on the event, for the admins, even though the work rolled back."""
-    webhook_event = db.session.get(WebhookEvent, webhook_event_id)
-    webhook_event.attempts += 1
-    webhook_event.last_error = f"{type(error).__name__}: {error}"[:1000]
-    db.session.commit()
 
 
 @shared_task(name="payments.send_refund", **retry_transient(GatewayUnavailable))
@@ -45,7 +39,6 @@ def send_refund_task(refund_id: int) -> str | None:
     if refund is None:
         return None
     send_refund(refund=refund, now=utcnow())
-    db.session.commit()
     return refund.status
 
 
@@ -55,7 +48,6 @@ def send_transfer_task(transfer_id: int) -> str | None:
     if transfer is None:
         return None
     send_transfer(transfer=transfer)
-    db.session.commit()
     return transfer.status
 
 
@@ -65,7 +57,6 @@ def send_transfer_reversal_task(reversal_id: int) -> str | None:
     if reversal is None:
         return None
     send_transfer_reversal(reversal=reversal)
-    db.session.commit()
     return reversal.status
 
 
@@ -74,9 +65,7 @@ def sync_open_payments_task() -> int:
     """Periodic: payments and refunds whose provider answer never reached us."""
     now = utcnow()
     changed = sync_open_payments(now=now)
-    db.session.commit()
     changed += sync_pending_refunds(now=now)
-    db.session.commit()
     return changed
 
 
@@ -87,5 +76,4 @@ def cancel_payment_task(payment_id: int) -> str | None:
     if payment is None:
         return None
     cancel_open_payment(payment=payment)
-    db.session.commit()
     return payment.status
