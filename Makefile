@@ -24,8 +24,10 @@ translations: $(VENV)/.installed-run
 ## make messages: collect new UI strings into translations/en (then translate them, and `make translations`)
 messages: $(VENV)/.installed-run
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k ngettext:1,2 -k _n:1,2 \
+		--no-location --sort-output \
 		--project "Les Ateliers marketplace" --version 1.0 -o translations/messages.pot . >/dev/null
-	$(BIN)/pybabel update -i translations/messages.pot -d translations -l en --no-fuzzy-matching
+	$(BIN)/pybabel update -i translations/messages.pot -d translations -l en --no-fuzzy-matching \
+		--ignore-obsolete --ignore-pot-creation-date
 
 ## make run: the embedded hub (SQLite, in-process tasks, dev payment gateway, mail to files)
 run: $(VENV)/.installed-run translations

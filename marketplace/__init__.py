@@ -32,6 +32,8 @@ BLUEPRINTS = (
     "marketplace.delivery.views",
     "marketplace.ledger.views",
     "marketplace.admin.views",
+    "marketplace.content.views",
+    "marketplace.content.admin_views",
     "marketplace.core.views",
 )
 

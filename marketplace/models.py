@@ -2,6 +2,7 @@
 from marketplace.accounts.models import Address, User  # noqa: F401
 from marketplace.cart.models import Cart, CartLine  # noqa: F401
 from marketplace.catalog.models import Category, Product, ProductImage, Variant  # noqa: F401
+from marketplace.content.models import HubDetailsRecord, LegalPage  # noqa: F401
 from marketplace.core.outbox import OutboxMessage  # noqa: F401
 from marketplace.delivery.models import (  # noqa: F401
     DeliveryRound,

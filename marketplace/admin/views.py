@@ -43,6 +43,11 @@ SECTIONS = [
         _l("Dates, clôtures et capacité du camion."),
     ),
     (
+        "content_admin.pages",
+        _l("Pages légales et coopérative"),
+        _l("CGV, mentions légales, données personnelles, contact, adresse et horaires."),
+    ),
+    (
         "payments.admin_payments",
         _l("Paiements"),
         _l("Retrouver une commande pour la rembourser ; litiges et remboursements en échec."),
@@ -58,8 +63,9 @@ def require_admin() -> None:
     """Anonymous visitors go to the login page; logged-in non-Admins get a 403."""
 
 
-@bp.context_processor
+@bp.app_context_processor
 def inject_admin_sections() -> dict:
+    """Every domain's admin screens share the admin frame and its navigation."""
     return {"admin_sections": _available_sections}
 
 

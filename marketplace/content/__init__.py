@@ -1,0 +1,1 @@
+"""The cooperative's public information: legal pages, contact details and the pickup place."""
