@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := marketplace:create_app
 
-.PHONY: run test worker beat services browser translations messages lint bench clean
+.PHONY: run test web worker beat services browser translations messages lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,15 @@ services:
 
 browser:
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+
+## make web: the production web server (gunicorn on marketplace.wsgi:app; WEB_CONCURRENCY
+## processes, default 4, on BIND, default 127.0.0.1:8000). The access log records paths
+## without their query string, where guest-order and password-reset tokens travel.
+web: $(VENV)/.installed-run
+	$(BIN)/gunicorn --workers $${WEB_CONCURRENCY:-4} --bind $${BIND:-127.0.0.1:8000} \
+		--access-logfile - --error-logfile - \
+		--access-logformat '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms' \
+		marketplace.wsgi:app
 
 ## make worker: a Celery worker (production settings: DATABASE_URL, REDIS_URL, SECRET_KEY…
 ## from the environment; WORKER_CONCURRENCY processes, default 4). Run one or more per machine.

@@ -32,7 +32,16 @@ class Config:
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_KEY_PREFIX = "lesateliers"
-    LOGIN_RATE_LIMIT = "10 per minute"
+    #: Failed sign-ins (accounts.throttling): one person guessing one account from one place;
+    #: one machine trying many accounts; many machines trying one account (then only the
+    #: emailed reset link lets its owner in).
+    LOGIN_FAILURES_PER_ACCOUNT_AND_IP = "10 per 15 minutes"
+    LOGIN_FAILURES_PER_IP = "50 per hour"
+    LOGIN_FAILURES_PER_ACCOUNT = "30 per hour"
+    #: Wrong current passwords typed in a signed-in session before it must wait.
+    PASSWORD_CHECK_FAILURES_PER_ACCOUNT = "5 per 15 minutes"
+    #: New accounts per IP: enough for a family, too few to probe which emails have one.
+    REGISTRATION_RATE_LIMIT = "10 per hour"
     #: Reset emails per address and per IP: enough for a lost email, too few to flood an inbox.
     PASSWORD_RESET_RATE_LIMIT = "5 per hour"
     PASSWORD_RESET_MAX_AGE_SECONDS = 3600
@@ -40,6 +49,12 @@ class Config:
     #: trusted); the login rate limit counts per client IP only when this is right.
     TRUSTED_PROXY_COUNT = 0
     PRODUCTS_PER_PAGE = 20
+    #: The largest request body accepted (413 beyond): forms are small; a view that takes
+    #: uploads (a Vendor's photos) raises its own limit for its requests.
+    MAX_CONTENT_LENGTH = 1024 * 1024
+    #: Form fields other than files, and how many parts a form may have.
+    MAX_FORM_MEMORY_SIZE = 256 * 1024
+    MAX_FORM_PARTS = 200
     #: How long each process reuses the Categories and the Vendor list of a listing's filter
     #: (catalog services): they change rarely and every storefront page needs them.
     CATALOG_CACHE_SECONDS = 60
@@ -77,7 +92,9 @@ class Config:
 
 class DevelopmentConfig(Config):
     DEBUG = False
-    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    #: None: the app factory makes a random one on first run and keeps it under instance/,
+    #: so no two embedded hubs share a key (a known key forges any session, an Admin's too).
+    SECRET_KEY = os.environ.get("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'marketplace.sqlite3'}"
     )
@@ -129,8 +146,22 @@ class ProductionConfig(Config):
             env.get("RATELIMIT_STORAGE_URI") or env.get("REDIS_URL") or "memory://"
         )
         self.RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
-        self.TRUSTED_PROXY_COUNT = int(env.get("TRUSTED_PROXY_COUNT", "1"))
+        if not env.get("TRUSTED_PROXY_COUNT", "").isdigit():
+            # A guess either way is dangerous: trusting a proxy that is not there lets anyone
+            # choose their IP (X-Forwarded-For) past the rate limits; not trusting one that is
+            # there makes every customer one IP, which one attacker can lock out.
+            raise RuntimeError(
+                "Production configuration needs TRUSTED_PROXY_COUNT: how many reverse proxies "
+                "(nginx, a load balancer) stand in front of gunicorn, 0 if none"
+            )
+        self.TRUSTED_PROXY_COUNT = int(env["TRUSTED_PROXY_COUNT"])
         self.PAYMENT_GATEWAY = env.get("PAYMENT_GATEWAY", "stripe")
+        if self.PAYMENT_GATEWAY == "dev" and env.get("BENCHMARK_WITH_DEV_GATEWAY") != "1":
+            # Its test card page marks Orders paid: never where real goods leave.
+            raise RuntimeError(
+                "PAYMENT_GATEWAY=dev is for the embedded hub and tests, not production "
+                "(benchmarks set BENCHMARK_WITH_DEV_GATEWAY=1)"
+            )
         if self.PAYMENT_GATEWAY == "stripe":
             # Fail at start-up, not at a customer's first payment.
             missing_stripe = [name for name in self.STRIPE_REQUIRED if not env.get(name)]

@@ -594,6 +594,7 @@ def serve_app(database_url: str, redis_url: str) -> Iterator[int]:
         "DATABASE_URL": database_url,
         "SECRET_KEY": "bench-only-not-secret",
         "REDIS_URL": redis_url,
+        "TRUSTED_PROXY_COUNT": "0",  # wrk talks to gunicorn directly
         # Production refuses to start without Stripe keys; no page measured here pays.
         "STRIPE_SECRET_KEY": "sk_test_bench_not_used",
         "STRIPE_PUBLISHABLE_KEY": "pk_test_bench_not_used",

@@ -1,13 +1,24 @@
 """Les Ateliers marketplace: the application factory."""
+import ipaddress
 import logging
 import os
+import secrets
 from collections.abc import Callable
 from functools import lru_cache
 from importlib import import_module
+from pathlib import Path
 
 from babel.numbers import format_decimal
 from babel.support import Translations
-from flask import Flask, has_request_context, render_template, request, session, url_for
+from flask import (
+    Flask,
+    current_app,
+    has_request_context,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import get_locale, get_translations, lazy_gettext
 from flask_wtf.csrf import CSRFError
 from jinja2 import pass_context
@@ -49,17 +60,36 @@ def create_app(config_name: str | None = None, **overrides: object) -> Flask:
     config_class = CONFIGS[config_name]
     app.config.from_object(config_class() if config_name == "production" else config_class)
     app.config.update(overrides)
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = instance_secret_key(Path(app.config["INSTANCE_DIR"]))
 
     register_extensions(app)
     register_blueprints(app)
     register_template_helpers(app)
     register_error_pages(app)
+    register_request_guards(app)
     register_security_headers(app)
     register_proxy_headers(app)
     register_commands(app)
     register_task_runner(app)
     logging.basicConfig(level=logging.INFO)
     return app
+
+
+def instance_secret_key(instance_dir: Path) -> str:
+    """This installation's own random key, made on first run and kept (owner-only) under the
+    instance folder: sessions survive restarts, and no other installation can forge them."""
+    path = instance_dir / "secret_key"
+    if not path.exists():
+        instance_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process of this first run made it meanwhile
+            pass
+        else:
+            with os.fdopen(descriptor, "w") as file:
+                file.write(secrets.token_hex(32))
+    return path.read_text().strip()
 
 
 def register_extensions(app: Flask) -> None:
@@ -269,6 +299,12 @@ def register_error_pages(app: Flask) -> None:
         return render_template("errors/csrf.html"), 400
 
 
+def register_request_guards(app: Flask) -> None:
+    from .core.web import refuse_unexpected_json
+
+    app.before_request(refuse_unexpected_json)
+
+
 def register_security_headers(app: Flask) -> None:
     csp = "; ".join(
         (
@@ -304,6 +340,39 @@ def register_proxy_headers(app: Flask) -> None:
     hops = app.config["TRUSTED_PROXY_COUNT"]
     if hops:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    app.before_request(warn_about_proxy_mismatch)
+
+
+def warn_about_proxy_mismatch() -> None:
+    """Log (once per process) the obvious TRUSTED_PROXY_COUNT mistakes, seen on live requests:
+    a request with no X-Forwarded-For although proxies are trusted (then clients can set the
+    header themselves and choose their IP), or a loopback or private peer sending one although
+    none is trusted (then every customer shares the proxy's IP in the rate limits)."""
+    app = current_app._get_current_object()
+    if app.extensions.get("proxy_mismatch_logged"):
+        return
+    hops = app.config["TRUSTED_PROXY_COUNT"]
+    forwarded = "X-Forwarded-For" in request.headers
+    original = request.environ.get("werkzeug.proxy_fix.orig", {})
+    peer = original.get("REMOTE_ADDR", request.remote_addr) or ""
+    if hops and not forwarded and not original:
+        problem = (f"TRUSTED_PROXY_COUNT={hops} but a request from {peer} came without "
+                   "X-Forwarded-For: is there really a proxy in front?")
+    elif not hops and forwarded and _is_private(peer):
+        problem = (f"TRUSTED_PROXY_COUNT=0 but {peer} forwards requests (X-Forwarded-For): "
+                   "set TRUSTED_PROXY_COUNT to the number of proxies")
+    else:
+        return
+    app.extensions["proxy_mismatch_logged"] = True
+    app.logger.warning("proxy configuration: %s", problem)
+
+
+def _is_private(address: str) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return ip.is_loopback or ip.is_private
 
 
 def register_commands(app: Flask) -> None:

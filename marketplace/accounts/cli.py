@@ -27,6 +27,9 @@ def create_admin_command(email: str, full_name: str, password: str) -> None:
                 f"the password needs at least {services.PASSWORD_MIN_LENGTH} characters "
                 "and must not be the email"
             ),
+            AccountErrorCode.COMMON_PASSWORD: (
+                "the password is too common or too easy to guess: join unrelated words"
+            ),
         }
         raise click.ClickException(reasons.get(error.code, error.message)) from error
     click.echo(f"Admin {user.email} created.")

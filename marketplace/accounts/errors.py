@@ -7,6 +7,8 @@ from marketplace.core.errors import DomainError
 class AccountErrorCode(StrEnum):
     EMAIL_TAKEN = "email_taken"
     WEAK_PASSWORD = "weak_password"
+    #: Long enough, but among the passwords (or patterns) attackers try first.
+    COMMON_PASSWORD = "common_password"
     INVALID_CREDENTIALS = "invalid_credentials"
     WRONG_PASSWORD = "wrong_password"
     INVALID_RESET_TOKEN = "invalid_reset_token"

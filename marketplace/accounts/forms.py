@@ -93,6 +93,8 @@ class ForgotPasswordForm(FlaskForm):
 
 
 class ResetPasswordForm(FlaskForm):
+    #: The emailed token, carried from the link's query string in the form's body.
+    token = HiddenField(validators=[Length(max=500)])
     password, password_confirmation = _new_password_fields()
 
 

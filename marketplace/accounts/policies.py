@@ -3,19 +3,28 @@ from collections.abc import Callable
 from functools import wraps
 
 from flask import abort, g
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import select
 
-from marketplace.extensions import db
+from marketplace.extensions import db, login_manager
 from marketplace.vendors.models import VendorMember
 
 from .models import Role
 
 
+def _require_login() -> object | None:
+    """The login page for visitors, whatever the method: Flask-Login's `login_required` lets
+    OPTIONS requests through unchecked, and these checks must never run for nobody."""
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    return None
+
+
 def admin_required(view: Callable) -> Callable:
     @wraps(view)
-    @login_required
     def wrapped(*args: object, **kwargs: object):
+        if (refused := _require_login()) is not None:
+            return refused
         if current_user.role != Role.ADMIN:
             abort(403)
         return view(*args, **kwargs)
@@ -31,8 +40,9 @@ def vendor_member_required(view: Callable) -> Callable:
     """
 
     @wraps(view)
-    @login_required
     def wrapped(*args: object, **kwargs: object):
+        if (refused := _require_login()) is not None:
+            return refused
         membership = db.session.scalar(
             select(VendorMember)
             .where(VendorMember.user_id == current_user.id)

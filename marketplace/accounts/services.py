@@ -2,6 +2,7 @@
 import hashlib
 import hmac
 import re
+import unicodedata
 from functools import cache
 
 from flask import current_app, url_for
@@ -9,12 +10,14 @@ from flask_babel import force_locale, gettext
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
+from zxcvbn import zxcvbn
 
 from marketplace.core.outbox import enqueue
 from marketplace.extensions import db
 
 from .errors import AccountError, AccountErrorCode
 from .models import Address, Role, User
+from .throttling import unlock_account
 
 #: scrypt is memory-hard (costly on GPUs), ships with Python's hashlib through OpenSSL, and
 #: Werkzeug writes its parameters into each hash, so raising them later keeps old hashes valid.
@@ -22,6 +25,8 @@ PASSWORD_METHOD = "scrypt"
 PASSWORD_MIN_LENGTH = 10
 #: Hashing a huge "password" would let anyone keep a worker busy.
 PASSWORD_MAX_LENGTH = 200
+#: zxcvbn's score (0 to 4) a new password needs.
+MINIMUM_PASSWORD_SCORE = 2
 FRENCH_POSTCODE = re.compile(r"^\d{5}$")
 _RESET_SALT = "accounts.password-reset"
 ADDRESS_FIELDS = ("label", "full_name", "line1", "line2", "postcode", "city", "phone")
@@ -41,14 +46,33 @@ def _unknown_user_hash() -> str:
     return hash_password("not-a-real-password")
 
 
-def check_password_strength(*, password: str, email: str = "") -> None:
-    """Refuse passwords that are short, absurdly long or the account's own email."""
+def check_password_strength(*, password: str, email: str = "", full_name: str = "") -> None:
+    """Refuse passwords that are short, absurdly long, the account's own email, or easy to
+    guess: zxcvbn (Dropbox's estimator, with lists of the most common passwords, words, names
+    and keyboard patterns) must rate it at least "somewhat guessable" (2 of 4, about 10^8
+    guesses), the email and name counting as known words."""
     if (
         len(password) < PASSWORD_MIN_LENGTH
         or len(password) > PASSWORD_MAX_LENGTH
         or (email and password.strip().lower() == normalise_email(email))
     ):
         raise AccountError(AccountErrorCode.WEAK_PASSWORD, min_length=PASSWORD_MIN_LENGTH)
+    # zxcvbn's matching grows with the length: the first 100 characters decide.
+    score = zxcvbn(password[:100], user_inputs=_personal_words(email, full_name))["score"]
+    if score < MINIMUM_PASSWORD_SCORE:
+        raise AccountError(AccountErrorCode.COMMON_PASSWORD)
+
+
+def _personal_words(email: str, full_name: str) -> list[str]:
+    """What an attacker knows of the person: their email, its parts, their names (also
+    without accents, as people type them in passwords)."""
+    local_part = normalise_email(email).partition("@")[0]
+    words = [normalise_email(email), local_part, *re.split(r"[\W_]+", local_part)]
+    words += re.split(r"[\s'’-]+", full_name.lower())
+    unaccented = [
+        unicodedata.normalize("NFKD", word).encode("ascii", "ignore").decode() for word in words
+    ]
+    return [word for word in {*words, *unaccented} if len(word) >= 3]
 
 
 def find_user_by_email(*, email: str) -> User | None:
@@ -65,7 +89,7 @@ def register_user(
 ) -> User:
     """Create an account; the email is the login, so it must be free in any letter case."""
     email = normalise_email(email)
-    check_password_strength(password=password, email=email)
+    check_password_strength(password=password, email=email, full_name=full_name)
     if find_user_by_email(email=email) is not None:
         raise AccountError(AccountErrorCode.EMAIL_TAKEN)
     check_locale(locale)
@@ -111,7 +135,7 @@ def change_password(*, user: User, current_password: str, new_password: str) -> 
 
 
 def _set_password(*, user: User, password: str) -> None:
-    check_password_strength(password=password, email=user.email)
+    check_password_strength(password=password, email=user.email, full_name=user.full_name)
     user.password_hash = hash_password(password)
     end_sessions(user=user)
     # Tell the owner: if someone else changed it, this email is how they find out.
@@ -167,12 +191,18 @@ def user_for_reset_token(*, token: str) -> User:
     return user
 
 
-def request_password_reset(*, email: str, locale: str) -> bool:
-    """Queue a reset link for this email if it belongs to an active account.
+def request_password_reset(*, email: str, locale: str) -> None:
+    """Ask for a reset link for this email, whether or not it has an account.
 
-    Returns whether an email was queued; the caller must not tell the visitor, or the form
-    would reveal which addresses have an account.
+    The lookup happens in a task (`send_password_reset`): the request does the same work, in
+    the same time, for a known and an unknown address, so neither its answer nor its timing
+    tells which addresses have an account.
     """
+    enqueue("accounts.send_password_reset", email=normalise_email(email), locale=locale)
+
+
+def send_password_reset(*, email: str, locale: str) -> bool:
+    """Queue the reset link if the email belongs to an active account; returns whether it did."""
     user = find_user_by_email(email=email)
     if user is None or not user.active:
         return False
@@ -195,9 +225,14 @@ def request_password_reset(*, email: str, locale: str) -> bool:
 
 
 def reset_password(*, token: str, new_password: str) -> User:
-    """Set the password chosen through an emailed link; the link then stops working."""
+    """Set the password chosen through an emailed link; the link then stops working.
+
+    Reading the account's mailbox proves ownership: sign-ins suspended after an attack on the
+    account (`throttling`) are allowed again.
+    """
     user = user_for_reset_token(token=token)
     _set_password(user=user, password=new_password)
+    unlock_account(email=user.email)
     return user
 
 

@@ -3,7 +3,6 @@ from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     current_app,
     flash,
@@ -16,11 +15,12 @@ from flask import (
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user, user_logged_in
 
+from marketplace.core.web import render_form
 from marketplace.extensions import db, limiter
 
-from . import services
+from . import services, throttling
 from .errors import AccountError, AccountErrorCode
 from .forms import (
     AddressForm,
@@ -45,6 +45,10 @@ ERROR_MESSAGES = {
         "et pas votre adresse email.",
         min=services.PASSWORD_MIN_LENGTH,
     ),
+    AccountErrorCode.COMMON_PASSWORD: _l(
+        "Ce mot de passe est trop courant ou trop facile à deviner : ajoutez des mots qui "
+        "n'ont rien à voir entre eux, par exemple « laine-tuile-ciel-81 »."
+    ),
     AccountErrorCode.INVALID_CREDENTIALS: _l("Adresse email ou mot de passe incorrect."),
     AccountErrorCode.WRONG_PASSWORD: _l("Le mot de passe actuel est incorrect."),
     AccountErrorCode.INVALID_RESET_TOKEN: _l(
@@ -65,6 +69,13 @@ def load_user(user_id: str) -> User | None:
     return user
 
 
+@user_logged_in.connect
+def renew_csrf_token(sender, user, **extra) -> None:  # noqa: ANN001
+    """A new CSRF token with every sign-in: one read before it (a shared computer, a page
+    cached by someone) is no good afterwards."""
+    session.pop("csrf_token", None)
+
+
 def safe_next_url(target: str | None) -> str | None:
     """`target` if it is a path on this site; anything that could leave the site is dropped."""
     if not target or not target.startswith("/") or target.startswith("//"):
@@ -79,8 +90,8 @@ def safe_next_url(target: str | None) -> str | None:
     return target
 
 
-def _login_rate_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
+def _registration_rate_limit() -> str:
+    return current_app.config["REGISTRATION_RATE_LIMIT"]
 
 
 def _reset_rate_limit() -> str:
@@ -88,11 +99,12 @@ def _reset_rate_limit() -> str:
 
 
 def _submitted_email() -> str:
-    """Rate-limit key: guessing one account's password from many IPs is still limited."""
+    """Rate-limit key: one address flooded from many IPs is still limited."""
     return "email:" + services.normalise_email(request.form.get("email", ""))
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(_registration_rate_limit, methods=["POST"])
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("accounts.account"))
@@ -112,35 +124,45 @@ def register():
             login_user(user)
             flash(_("Bienvenue, %(name)s ! Votre compte est créé.", name=user.full_name), "success")
             return redirect(safe_next_url(request.args.get("next")) or url_for("accounts.account"))
-    return render_template("accounts/register.html", form=form)
+    return render_form("accounts/register.html", form)
 
 
-def _login_failed(response: Response) -> bool:
-    """Only failed attempts count: customers at the hub's counter share one IP address."""
-    return response.status_code != 302
+_REFUSALS = {
+    throttling.Refusal.SLOW_DOWN: _l(
+        "Trop d'essais infructueux : patientez quelques minutes avant de réessayer."
+    ),
+    throttling.Refusal.ACCOUNT_SUSPENDED: _l(
+        "Trop d'essais sur ce compte depuis plusieurs endroits : pour votre sécurité, la "
+        "connexion par mot de passe est suspendue. Recevez un lien par email avec « Mot de "
+        "passe oublié » pour vous reconnecter."
+    ),
+}
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_rate_limit, methods=["POST"], deduct_when=_login_failed)
-@limiter.limit(
-    _login_rate_limit, key_func=_submitted_email, methods=["POST"], deduct_when=_login_failed
-)
 def login():
     next_url = safe_next_url(request.values.get("next"))
     if current_user.is_authenticated:
         return redirect(next_url or url_for("accounts.account"))
     form = LoginForm(next=next_url or "")
     if form.validate_on_submit():
+        email, ip = services.normalise_email(form.email.data), request.remote_addr or ""
+        refusal = throttling.sign_in_refusal(email=email, ip=ip)
+        if refusal is not None:
+            form.form_errors.append(_REFUSALS[refusal])
+            return render_template("accounts/login.html", form=form), 429
         try:
-            user = services.authenticate_user(email=form.email.data, password=form.password.data)
+            user = services.authenticate_user(email=email, password=form.password.data)
         except AccountError as error:
+            throttling.count_failed_sign_in(email=email, ip=ip)
             form.form_errors.append(ERROR_MESSAGES[error.code])
         else:
+            throttling.forget_failed_sign_ins(email=email, ip=ip)
             # Listeners of `user_logged_in` (the cart merge) write in this same transaction.
             login_user(user, remember=form.remember.data)
             flash(_("Bonjour %(name)s, vous êtes connecté.", name=user.full_name), "success")
             return redirect(next_url or url_for("accounts.account"))
-    return render_template("accounts/login.html", form=form)
+    return render_form("accounts/login.html", form)
 
 
 @bp.post("/logout")
@@ -176,17 +198,20 @@ def forgot_password():
             "info",
         )
         return redirect(url_for("accounts.login"))
-    return render_template("accounts/forgot_password.html", form=form)
+    return render_form("accounts/forgot_password.html", form)
 
 
-@bp.route("/password/reset/<token>", methods=["GET", "POST"])
-def reset_password(token: str):
+@bp.route("/password/reset", methods=["GET", "POST"])
+def reset_password():
+    """The page an emailed reset link opens. The token travels in the query string of that one
+    GET, then in the form's body: access logs record paths only (gunicorn.conf.py)."""
+    form = ResetPasswordForm(token=request.args.get("token", ""))
+    token = form.token.data or ""
     try:
         services.user_for_reset_token(token=token)
     except AccountError as error:
         message = ERROR_MESSAGES[error.code]
         return render_template("accounts/reset_password_invalid.html", message=message), 400
-    form = ResetPasswordForm()
     if form.validate_on_submit():
         try:
             services.reset_password(token=token, new_password=form.password.data)
@@ -199,7 +224,7 @@ def reset_password(token: str):
                 _("Votre mot de passe est changé. Connectez-vous avec le nouveau."), "success"
             )
             return redirect(url_for("accounts.login"))
-    return render_template("accounts/reset_password.html", form=form, token=token)
+    return render_form("accounts/reset_password.html", form)
 
 
 @bp.route("/account", methods=["GET", "POST"])
@@ -226,6 +251,9 @@ def change_password():
     user = current_user._get_current_object()
     form = ChangePasswordForm()
     if form.validate_on_submit():
+        if throttling.password_checks_exhausted(user_id=user.id):
+            form.current_password.errors.append(_REFUSALS[throttling.Refusal.SLOW_DOWN])
+            return render_template("accounts/change_password.html", form=form), 429
         try:
             services.change_password(
                 user=user,
@@ -233,12 +261,11 @@ def change_password():
                 new_password=form.password.data,
             )
         except AccountError as error:
-            field = (
-                form.current_password
-                if error.code == AccountErrorCode.WRONG_PASSWORD
-                else form.password
-            )
-            field.errors.append(ERROR_MESSAGES[error.code])
+            if error.code == AccountErrorCode.WRONG_PASSWORD:
+                throttling.count_failed_password_check(user_id=user.id)
+                form.current_password.errors.append(ERROR_MESSAGES[error.code])
+            else:
+                form.password.errors.append(ERROR_MESSAGES[error.code])
         else:
             # The version moved on: this session carries the new one, the others are ended.
             login_user(user)
@@ -247,7 +274,7 @@ def change_password():
                 "success",
             )
             return redirect(url_for("accounts.account"))
-    return render_template("accounts/change_password.html", form=form)
+    return render_form("accounts/change_password.html", form)
 
 
 def _own_address_or_404(address_id: int) -> Address:

@@ -1,6 +1,9 @@
 """Helpers that views of every domain share (views never import each other's modules)."""
-from flask import render_template
+from collections.abc import Callable
+
+from flask import abort, current_app, render_template, request
 from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
 
 #: A form sent back with errors: the request failed, so its transaction is rolled back
 #: (core.transactions) and the status says so to browsers, tests and assistive tools alike.
@@ -10,3 +13,20 @@ FORM_REFUSED = 422
 def render_form(template: str, form: FlaskForm, **context: object) -> tuple[str, int]:
     """A page built around `form`: 200, or 422 when the form came back with errors."""
     return render_template(template, form=form, **context), FORM_REFUSED if form.errors else 200
+
+
+def accepts_json(view: Callable) -> Callable:
+    """Mark a view that reads a JSON body (a provider's webhook). Every other view reads forms
+    only: Flask-WTF would otherwise fill a form from a JSON body too, past what the view
+    expects (a rate limit keyed on a form field, for one)."""
+    view.accepts_json = True
+    return view
+
+
+def refuse_unexpected_json() -> Response | None:
+    """`before_request`: a JSON body sent to a form's address is refused (415)."""
+    if request.is_json and request.method not in ("GET", "HEAD", "OPTIONS"):
+        view = current_app.view_functions.get(request.endpoint or "")
+        if not getattr(view, "accepts_json", False):
+            abort(415)
+    return None

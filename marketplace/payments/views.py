@@ -27,6 +27,7 @@ from marketplace.accounts.policies import admin_required, vendor_member_required
 from marketplace.core.models import utcnow
 from marketplace.core.money import format_cents
 from marketplace.core.transactions import errors_redirect_to
+from marketplace.core.web import accepts_json
 from marketplace.extensions import csrf, db
 from marketplace.orders.models import Order, VendorOrder
 from marketplace.orders.services import is_order_payable
@@ -235,6 +236,7 @@ def stripe_return(number: str):
 
 @bp.post("/webhooks/stripe")
 @csrf.exempt
+@accepts_json
 def stripe_webhook():
     """Stripe's events: verified on the raw body, stored once, applied by a task."""
     if not current_app.config.get("STRIPE_WEBHOOK_SECRET"):

@@ -43,7 +43,10 @@ def test_create_admin_asks_for_the_password_twice(app, db_session):
 def test_create_admin_refuses_a_taken_email_or_a_short_password(app, db_session):
     UserFactory(email="pris@lesateliers.fr")
 
-    taken = run(app, "--email", "pris@lesateliers.fr", "--full-name", "X", "--password", "x" * 12)
+    taken = run(
+        app, "--email", "pris@lesateliers.fr", "--full-name", "X",
+        "--password", "une-phrase-de-passe-longue",
+    )
     short = run(app, "--email", "neuf@lesateliers.fr", "--full-name", "X", "--password", "court")
 
     assert taken.exit_code == 1 and "already uses this email" in taken.output

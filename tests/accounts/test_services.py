@@ -67,9 +67,28 @@ def test_register_user_refuses_the_email_as_password(db_session):
 
 
 def test_register_user_accepts_exactly_ten_characters(db_session):
-    user = services.register_user(email="ten@example.fr", full_name="Dix", password="a" * 10)
+    user = services.register_user(email="ten@example.fr", full_name="Dix", password="tuile-81lo")
 
-    assert services.authenticate_user(email="ten@example.fr", password="a" * 10) == user
+    assert services.authenticate_user(email="ten@example.fr", password="tuile-81lo") == user
+
+
+@pytest.mark.parametrize(
+    "password", ["motdepasse123", "azertyuiop1", "1234567890", "password123", "soleil12345"]
+)
+def test_register_user_refuses_the_passwords_attackers_try_first(db_session, password):
+    with pytest.raises(AccountError) as error:
+        services.register_user(email="lea@example.fr", full_name="Léa Castres", password=password)
+
+    assert error.value.code == AccountErrorCode.COMMON_PASSWORD
+
+
+def test_a_password_made_of_the_persons_own_name_is_refused(db_session):
+    with pytest.raises(AccountError) as error:
+        services.register_user(
+            email="garrigues@example.fr", full_name="Inès Garrigues", password="inesgarrigues"
+        )
+
+    assert error.value.code == AccountErrorCode.COMMON_PASSWORD
 
 
 def test_register_user_refuses_an_unknown_locale(db_session):
@@ -272,25 +291,40 @@ def test_reset_token_of_a_disabled_account_is_refused(app, db_session):
             services.user_for_reset_token(token=token)
 
 
-def test_request_password_reset_queues_an_email_with_a_working_link(app, db_session):
+def test_request_password_reset_only_queues_the_lookup(app, db_session):
+    """The request does the same work for a known and an unknown address."""
+    UserFactory(email="oubli@example.fr")
+
+    with app.test_request_context():
+        services.request_password_reset(email="Oubli@Example.fr", locale="fr")
+        services.request_password_reset(email="personne@example.fr", locale="fr")
+
+    lookups = [message.kwargs for message in db.session.scalars(select(OutboxMessage))]
+    assert lookups == [
+        {"email": "oubli@example.fr", "locale": "fr"},
+        {"email": "personne@example.fr", "locale": "fr"},
+    ]
+
+
+def test_send_password_reset_queues_an_email_with_a_working_link(app, db_session):
     user = UserFactory(email="oubli@example.fr", locale="en")
 
     with app.test_request_context():
-        assert services.request_password_reset(email="Oubli@Example.fr", locale="fr") is True
+        assert services.send_password_reset(email="oubli@example.fr", locale="fr") is True
 
     [message] = outbox_messages("password_reset")
     assert message.kwargs["to"] == "oubli@example.fr"
     assert message.kwargs["locale"] == "en"  # the account's language wins
     assert message.kwargs["valid_minutes"] == 60
-    token = message.kwargs["reset_url"].rsplit("/", 1)[1]
-    assert message.kwargs["reset_url"].startswith("http://localhost/password/reset/")
+    assert message.kwargs["reset_url"].startswith("http://localhost/password/reset?token=")
+    token = message.kwargs["reset_url"].split("token=", 1)[1]
     with app.test_request_context():
         assert services.user_for_reset_token(token=token) == user
 
 
-def test_request_password_reset_for_an_unknown_email_queues_nothing(app, db_session):
+def test_send_password_reset_for_an_unknown_email_queues_nothing(app, db_session):
     with app.test_request_context():
-        assert services.request_password_reset(email="personne@example.fr", locale="fr") is False
+        assert services.send_password_reset(email="personne@example.fr", locale="fr") is False
 
     assert outbox_messages("password_reset") == []
 

@@ -18,6 +18,7 @@ def production_env(app, monkeypatch):
         "STRIPE_SECRET_KEY": "sk_test_production_like",
         "STRIPE_PUBLISHABLE_KEY": "pk_test_production_like",
         "STRIPE_WEBHOOK_SECRET": "whsec_production_like",
+        "TRUSTED_PROXY_COUNT": "1",
     }
     for name, value in environment.items():
         monkeypatch.setenv(name, value)
@@ -46,12 +47,73 @@ def test_production_with_stripe_refuses_to_start_without_its_keys(
         ProductionConfig()
 
 
-def test_production_with_the_dev_gateway_needs_no_stripe_keys(production_env, monkeypatch):
+def test_production_refuses_the_dev_gateway(production_env, monkeypatch):
+    """Its test card page marks Orders paid: a production hub must never offer it."""
     for name in ("STRIPE_SECRET_KEY", "STRIPE_PUBLISHABLE_KEY", "STRIPE_WEBHOOK_SECRET"):
         monkeypatch.delenv(name)
     monkeypatch.setenv("PAYMENT_GATEWAY", "dev")
 
+    with pytest.raises(RuntimeError, match="PAYMENT_GATEWAY=dev"):
+        ProductionConfig()
+
+    monkeypatch.setenv("BENCHMARK_WITH_DEV_GATEWAY", "1")
     assert ProductionConfig().PAYMENT_GATEWAY == "dev"
+
+
+@pytest.mark.parametrize("value", [None, "", "one"])
+def test_production_needs_to_be_told_how_many_proxies_stand_in_front(
+    production_env, monkeypatch, value
+):
+    if value is None:
+        monkeypatch.delenv("TRUSTED_PROXY_COUNT")
+    else:
+        monkeypatch.setenv("TRUSTED_PROXY_COUNT", value)
+
+    with pytest.raises(RuntimeError, match="TRUSTED_PROXY_COUNT"):
+        ProductionConfig()
+
+
+def test_the_wsgi_entry_point_is_always_production(production_env, monkeypatch):
+    monkeypatch.setenv("MARKETPLACE_ENV", "development")
+    import importlib
+
+    import marketplace.wsgi
+
+    assert importlib.reload(marketplace.wsgi).app.config["SESSION_COOKIE_SECURE"] is True
+
+
+def test_each_embedded_hub_gets_its_own_random_secret_key(tmp_path, monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    first = create_app("development", INSTANCE_DIR=tmp_path / "one", SECRET_KEY=None)
+    again = create_app("development", INSTANCE_DIR=tmp_path / "one", SECRET_KEY=None)
+    other = create_app("development", INSTANCE_DIR=tmp_path / "two", SECRET_KEY=None)
+
+    assert len(first.config["SECRET_KEY"]) == 64
+    assert again.config["SECRET_KEY"] == first.config["SECRET_KEY"]  # sessions survive restarts
+    assert other.config["SECRET_KEY"] != first.config["SECRET_KEY"]
+    assert oct((tmp_path / "one" / "secret_key").stat().st_mode & 0o777) == "0o600"
+
+
+def test_a_trusted_proxy_that_is_not_there_is_reported(app, caplog, monkeypatch):
+    app.extensions.pop("proxy_mismatch_logged", None)
+    monkeypatch.setitem(app.config, "TRUSTED_PROXY_COUNT", 1)
+    with caplog.at_level("WARNING"):
+        app.test_client().get("/healthz")
+        app.test_client().get("/healthz")
+
+    warnings = [r.message for r in caplog.records if "proxy configuration" in r.message]
+    assert len(warnings) == 1
+    assert "came without X-Forwarded-For" in warnings[0]
+    app.extensions.pop("proxy_mismatch_logged", None)
+
+
+def test_a_proxy_nobody_said_was_there_is_reported(app, caplog):
+    app.extensions.pop("proxy_mismatch_logged", None)
+    with caplog.at_level("WARNING"):
+        app.test_client().get("/healthz", headers={"X-Forwarded-For": "203.0.113.9"})
+
+    assert any("set TRUSTED_PROXY_COUNT" in r.message for r in caplog.records)
+    app.extensions.pop("proxy_mismatch_logged", None)
 
 
 def test_an_empty_variable_counts_as_missing(production_env, monkeypatch):
