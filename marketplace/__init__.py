@@ -394,6 +394,10 @@ def register_task_runner(app: Flask) -> None:
     celery_init_app(app)
     app.extensions["task_runner"] = build_task_runner(app)
     register_outbox(app)
+    if app.config["PERIODIC_TASKS_IN_PROCESS"]:
+        from workers.embedded import run_periodic_tasks_in_process
+
+        run_periodic_tasks_in_process(app)
 
 
 __all__ = ["create_app"]

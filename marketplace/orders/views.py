@@ -332,8 +332,11 @@ def confirmation(number: str):
 
 def _order_context(order: Order) -> dict:
     vat = sorted(((int(rate), cents) for rate, cents in order.vat_breakdown.items()))
+    payable = services.is_order_payable(order=order, now=utcnow())
     return {
-        "awaits_payment": services.order_awaits_payment(order=order),
+        "awaits_payment": payable,
+        # Said from the clock, whether or not the periodic expiry has run yet.
+        "reservation_ended": not payable and services.order_awaits_payment(order=order),
         "delivery_text": services.describe_delivery(order=order),
         "vat_rows": vat,
         "order_events": [event for event in order.events if event.vendor_order_id is None],
