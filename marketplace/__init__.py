@@ -30,6 +30,7 @@ from config import CONFIGS
 
 from .core.forms import share_form_translations
 from .core.transactions import register_transactions
+from .core.web import DatabaseIntegerConverter
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
 #: Every domain's blueprint, in the order their URL rules are matched.
@@ -64,6 +65,7 @@ def create_app(config_name: str | None = None, **overrides: object) -> Flask:
         app.config["SECRET_KEY"] = instance_secret_key(Path(app.config["INSTANCE_DIR"]))
 
     register_extensions(app)
+    app.url_map.converters["int"] = DatabaseIntegerConverter  # before any route is added
     register_blueprints(app)
     register_template_helpers(app)
     register_error_pages(app)
@@ -300,8 +302,9 @@ def register_error_pages(app: Flask) -> None:
 
 
 def register_request_guards(app: Flask) -> None:
-    from .core.web import refuse_unexpected_json
+    from .core.web import refuse_control_characters, refuse_unexpected_json
 
+    app.before_request(refuse_control_characters)
     app.before_request(refuse_unexpected_json)
 
 
