@@ -52,6 +52,14 @@ class DatabaseIntegerConverter(IntegerConverter):
         super().__init__(map, *args, **kwargs)
 
 
+def never_stored(response: Response) -> Response:
+    """`after_request` of the blueprints whose pages hold personal data (account, cart,
+    checkout, orders, payment, back office): no browser or proxy keeps a copy, so Back on a
+    shared computer after signing out shows nothing."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def refuse_unexpected_json() -> Response | None:
     """`before_request`: a JSON body sent to a form's address is refused (415)."""
     if request.is_json and request.method not in ("GET", "HEAD", "OPTIONS"):

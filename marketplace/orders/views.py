@@ -24,6 +24,7 @@ from marketplace.cart.views import current_cart
 from marketplace.core.models import utcnow
 from marketplace.core.pagination import paginate, parse_page_number
 from marketplace.core.transactions import commit_now, errors_redirect_to
+from marketplace.core.web import never_stored
 from marketplace.delivery.services import delivery_quote
 from marketplace.extensions import db
 from marketplace.payments.gateway import GatewayError
@@ -36,6 +37,7 @@ from .models import DeliveryMethod, Order
 from .states import ORDER_STATUS_LABELS, VENDOR_ORDER_STATUS_LABELS
 
 bp = Blueprint("orders", __name__)
+bp.after_request(never_stored)
 
 DRAFT = "checkout"
 ORDERS_PER_PAGE = 20
