@@ -46,6 +46,7 @@ BLUEPRINTS = (
     "marketplace.admin.views",
     "marketplace.content.views",
     "marketplace.content.admin_views",
+    "marketplace.privacy.views",
     "marketplace.core.views",
 )
 
