@@ -140,7 +140,7 @@ class Walk:
         body = response.get_data(as_text=True)
         if response.status_code >= 500:
             self.failures.append(f"{method} {path[:120]}: {response.status_code}")
-        elif REFLECTED in body:
+        elif response.mimetype == "text/html" and REFLECTED in body:
             self.failures.append(f"{method} {path[:120]}: prints the visitor's HTML unescaped")
         return body if response.status_code == 200 else ""
 
