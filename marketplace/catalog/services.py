@@ -48,7 +48,7 @@ from .models import (
     Variant,
     product_stock_state,
 )
-from .search import SearchQuery, product_match
+from .search import SearchQuery, product_match, spelling_suggestion
 
 T = TypeVar("T")
 
@@ -135,6 +135,8 @@ class VendorChoice:
 class SearchResults:
     products: Page[ProductCard]
     vendors: Sequence[Vendor]
+    #: "Did you mean …", when nothing was found: the query with its typos mended.
+    suggestion: str | None = None
 
 
 def public_products_statement() -> Select[tuple[Product]]:
@@ -450,7 +452,10 @@ def search_catalog(
         statement, _filter_values(filters), page=page, per_page=per_page, prepare=False
     )
     vendors = search_vendors(query=query, limit=vendor_limit) if page == 1 else ()
-    return SearchResults(products=products, vendors=vendors)
+    suggestion = None
+    if not products.total and not vendors:
+        suggestion = spelling_suggestion(db.session, query, dialect)
+    return SearchResults(products=products, vendors=vendors, suggestion=suggestion)
 
 
 def list_new_arrivals(*, limit: int) -> list[ProductCard]:
