@@ -140,6 +140,7 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
+    from .core.grammar import of_name
     from .core.money import format_cents
 
     # Flask-Babel looks the translations up anew for each string (a dozen context look-ups),
@@ -229,6 +230,10 @@ def register_template_helpers(app: Flask) -> None:
     @pass_context
     def numberformat_filter(context: Context, number: int) -> str:
         return _formatted_number(number, context.get("current_locale") or str(get_locale()))
+
+    @app.template_filter("of_name")  # "Logo {{ name|of_name }}": "du Tissage", "d'Anglès"
+    def of_name_filter(name: str) -> str:
+        return of_name(name, str(get_locale() or "fr"))
 
     @app.template_filter("percent_bps")
     def percent_bps_filter(bps: int) -> str:

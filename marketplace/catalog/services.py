@@ -239,12 +239,15 @@ def _apply_filters(statement: Select, shape: _ListingShape, dialect: str) -> Sel
             priced.append(Variant.price_cents <= bindparam("max_price_cents"))
         statement = statement.where(exists().where(*priced))
     if shape.in_stock_only:
-        statement = statement.where(
-            exists().where(
-                Variant.product_id == Product.id, Variant.active.is_(True), Variant.stock > 0
-            )
-        )
+        statement = statement.where(_has_stock())
     return statement
+
+
+def _has_stock() -> ColumnElement[bool]:
+    """The Product has at least one active Variant in stock."""
+    return exists().where(
+        Variant.product_id == Product.id, Variant.active.is_(True), Variant.stock > 0
+    )
 
 
 def _sort_order(sort: ProductSort, relevance=None) -> tuple:  # noqa: ANN001
@@ -459,7 +462,13 @@ def search_catalog(
 
 
 def list_new_arrivals(*, limit: int) -> list[ProductCard]:
-    statement = _public_product_ids().order_by(*_sort_order(ProductSort.NEWEST)).limit(limit)
+    """The newest Products a visitor can buy today: a sold-out one is no news."""
+    statement = (
+        _public_product_ids()
+        .where(_has_stock())
+        .order_by(*_sort_order(ProductSort.NEWEST))
+        .limit(limit)
+    )
     return load_product_cards(db.session.scalars(statement).all())
 
 
