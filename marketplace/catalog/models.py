@@ -210,6 +210,8 @@ class ProductImage(db.Model):
     #: Key in the media storage (relative path under MEDIA_DIR).
     path: Mapped[str] = mapped_column(String(255))
     alt: Mapped[str] = mapped_column(String(200), default="")
+    #: The Variants' colour this picture shows ("" for any): chosen, that colour shows it.
+    colour: Mapped[str] = mapped_column(String(40), default="", server_default="")
     width: Mapped[int] = mapped_column(Integer, default=0)
     height: Mapped[int] = mapped_column(Integer, default=0)
     position: Mapped[int] = mapped_column(Integer, default=0)

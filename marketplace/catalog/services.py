@@ -461,6 +461,25 @@ def search_catalog(
     return SearchResults(products=products, vendors=vendors, suggestion=suggestion)
 
 
+@dataclass(frozen=True, slots=True)
+class VariantAxis:
+    """One way the Variants differ (size, colour or unit), with its values in shop order."""
+
+    name: str
+    values: tuple[str, ...]
+
+
+def variant_axes(variants: Sequence[Variant]) -> tuple[VariantAxis, ...]:
+    """The axes along which these Variants differ, when there are at least two of them: then
+    the product page offers one selector per axis rather than every combination in a list."""
+    axes = []
+    for name in ("size", "colour", "unit"):
+        values = tuple(dict.fromkeys(getattr(v, name) for v in variants if getattr(v, name)))
+        if len(values) > 1:
+            axes.append(VariantAxis(name=name, values=values))
+    return tuple(axes) if len(axes) > 1 else ()
+
+
 def list_new_arrivals(*, limit: int) -> list[ProductCard]:
     """The newest Products a visitor can buy today: a sold-out one is no news."""
     statement = (

@@ -242,10 +242,16 @@ def product_detail(slug: str):
     product = services.get_public_product(slug=require_slug(slug))
     if product is None:
         abort(404)
+    # A thumbnail links here with its picture's id, so the picture opens in the page even
+    # without JavaScript (which only saves the round trip).
+    chosen_image = request.args.get("image", type=int)
+    main_image = next((i for i in product.images if i.id == chosen_image), product.cover_image)
     return render_template(
         "catalog/product.html",
         product=product,
+        main_image=main_image,
         variants=product.active_variants,
+        variant_axes=services.variant_axes(product.active_variants),
         other_products=services.list_other_products_of_vendor(
             product=product, limit=PRODUCT_PAGE_OTHER_GOODS
         ),

@@ -203,23 +203,28 @@ def draw_product_images(
         )  # fmt: skip
 
     first_colour = look.colour or data.COLOURS[spec.colours[0]]
-    pictures = [(photo(first_colour, slug), picture_alt(spec, spec.colours[:1]))]
+    shown_colour = spec.colours[0] if spec.colours and not look.colour else ""
+    pictures = [(photo(first_colour, slug), picture_alt(spec, spec.colours[:1]), shown_colour)]
     if len(spec.colours) > 1:
         second = spec.colours[1]
-        pictures.append((photo(data.COLOURS[second], f"{slug}-2"), picture_alt(spec, [second])))
+        pictures.append(
+            (photo(data.COLOURS[second], f"{slug}-2"), picture_alt(spec, [second]), second)
+        )
     elif spec.colours and look.cloth in TEXTILE_CLOTHS_WITH_DETAIL:
         detail = draw_detail_picture(
             colour=first_colour, seed=slug, label=spec.name, accent=look.accent, cloth=look.cloth
         )
-        pictures.append((detail, f"{spec.name} : détail de la matière"))
+        pictures.append((detail, f"{spec.name} : détail de la matière", ""))
     elif len(spec.units) > 1:
-        pictures.append((photo(first_colour, f"{slug}-2"), picture_alt(spec, [])))
+        pictures.append((photo(first_colour, f"{slug}-2"), picture_alt(spec, []), ""))
     images = []
-    for position, (picture, alt) in enumerate(pictures, start=1):
+    for position, (picture, alt, colour) in enumerate(pictures, start=1):
         path = f"products/{slug}-{position}.jpg"
         width, height = save_picture(picture, media_dir / path)
         images.append(
-            ProductImage(path=path, alt=alt, width=width, height=height, position=position)
+            ProductImage(
+                path=path, alt=alt, width=width, height=height, position=position, colour=colour
+            )
         )
     return images
 

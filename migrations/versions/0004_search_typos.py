@@ -1,10 +1,12 @@
-"""Trigram similarity and edit distance on PostgreSQL, for the search's "Did you mean".
+"""Trigram similarity and edit distance on PostgreSQL, for the search's "Did you mean"; the
+colour a product picture shows.
 
 Revision ID: 0004
 Revises: 0003
 Create Date: 2026-12-05 12:50:00
 
 """
+import sqlalchemy as sa
 from alembic import op
 
 revision = '0004'
@@ -14,6 +16,10 @@ depends_on = None
 
 
 def upgrade():
+    with op.batch_alter_table('product_images') as batch_op:
+        batch_op.add_column(
+            sa.Column('colour', sa.String(length=40), server_default='', nullable=False)
+        )
     if op.get_bind().dialect.name == "postgresql":
         op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
         op.execute("CREATE EXTENSION IF NOT EXISTS fuzzystrmatch")
@@ -23,3 +29,5 @@ def downgrade():
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP EXTENSION IF EXISTS fuzzystrmatch")
         op.execute("DROP EXTENSION IF EXISTS pg_trgm")
+    with op.batch_alter_table('product_images') as batch_op:
+        batch_op.drop_column('colour')
