@@ -63,6 +63,10 @@ class Config:
     STRIPE_SECRET_KEY: str | None = None
     STRIPE_PUBLISHABLE_KEY: str | None = None
     STRIPE_WEBHOOK_SECRET: str | None = None
+    #: Seconds a webhook's signature time may differ from our clock, past or future.
+    STRIPE_WEBHOOK_TOLERANCE_SECONDS = 300
+    #: The largest webhook body accepted (413 beyond): Stripe's events are a few kilobytes.
+    WEBHOOK_MAX_BYTES = 256 * 1024
     #: A Stripe-compatible server (tests: localstripe on loopback).
     STRIPE_API_BASE: str | None = None
     #: Retries of a Stripe call that failed on the way (connection, timeout, 409, 5xx), each

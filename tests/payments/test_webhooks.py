@@ -223,9 +223,10 @@ def test_dispute_closed_before_its_creation_event_keeps_the_final_word(
     localstripe.post(f"/v1/payment_intents/{ref}/confirm", payment_method="pm_card_visa")
     charge = localstripe.get("payment_intents", ref)["latest_charge"]["id"]
     dispute = localstripe.open_dispute(charge)
-    closed = {**dispute, "status": "lost"}
+    closed = localstripe.move_dispute(dispute["id"], "lost")
 
     deliver(client, event_body("charge.dispute.closed", closed, event_id="evt_dp_closed"))
+    # Created, then lost: what the late creation event carries is the past.
     deliver(client, event_body("charge.dispute.created", dispute, event_id="evt_dp_created"))
 
     db.session.refresh(order)
