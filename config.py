@@ -85,9 +85,13 @@ class Config:
     CELERY: dict = {}
     #: Sent outbox messages are kept this long (their dedupe keys too), then deleted.
     OUTBOX_RETENTION_DAYS = 30
-    #: A message sent this long ago that no worker finished is sent again (Redis lost it),
-    #: at most OUTBOX_MAX_RESENDS times. Longer than a task's time limit plus its retries.
-    OUTBOX_RESEND_AFTER_SECONDS = 7200
+    #: A message sent this long ago that no worker finished and that Redis no longer holds
+    #: (neither queued nor taken by a worker) is sent again (Redis lost it), at most
+    #: OUTBOX_MAX_RESENDS times, each resend waiting twice as long as the one before.
+    OUTBOX_RESEND_AFTER_SECONDS = 120
+    #: The same where the broker cannot say what it holds: longer than a task's time limit
+    #: plus its retries, so that nothing still running is sent twice.
+    OUTBOX_RESEND_BLIND_AFTER_SECONDS = 7200
     OUTBOX_MAX_RESENDS = 3
     SECURE_HEADERS_HSTS = False
     PREFERRED_URL_SCHEME = "http"
