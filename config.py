@@ -93,6 +93,9 @@ class Config:
     #: plus its retries, so that nothing still running is sent twice.
     OUTBOX_RESEND_BLIND_AFTER_SECONDS = 7200
     OUTBOX_MAX_RESENDS = 3
+    #: A message not done this long after it was sent is shown to operators (`flask tasks
+    #: outbox`, the admin dashboard): a healthy task finishes within seconds.
+    OUTBOX_LATE_AFTER_SECONDS = 60
     SECURE_HEADERS_HSTS = False
     PREFERRED_URL_SCHEME = "http"
     SERVER_NAME: str | None = None

@@ -54,13 +54,15 @@ def _run_periodic_once(keys: list[str]) -> int:
 
 @tasks_cli.command("outbox")
 @click.option("--limit", default=20, show_default=True, help="How many waiting messages to show.")
-@click.option("--older-than", "older_than", default=60, show_default=True,
-              type=click.IntRange(min=0),
-              help="Show sent messages not done this many seconds after they were sent.")
-def outbox_command(limit: int, older_than: int) -> None:
+@click.option("--older-than", "older_than", default=None, type=click.IntRange(min=0),
+              help="Show sent messages not done this many seconds after they were sent "
+                   "(default: OUTBOX_LATE_AFTER_SECONDS).")
+def outbox_command(limit: int, older_than: int | None) -> None:
     """Show the messages still waiting to be sent, and those sent a while ago that no worker
     finished yet (running late, being retried, or lost by the broker: those are sent again
     after OUTBOX_RESEND_AFTER_SECONDS), oldest first, with their last error."""
+    if older_than is None:
+        older_than = current_app.config["OUTBOX_LATE_AFTER_SECONDS"]
     now = utcnow()
     sent_before = now - timedelta(seconds=older_than)
     stuck = unfinished_messages(sent_before=sent_before, limit=limit)
