@@ -235,6 +235,18 @@ def record_message_failure(message_id: str, error: BaseException) -> None:
         session.commit()
 
 
+def may_resend(*, sent_before: datetime, max_resends: int) -> bool:
+    """Whether any message sent before `sent_before` is not done and may be sent again (the
+    relay asks the broker what it holds only then)."""
+    return db.session.scalar(
+        select(OutboxMessage.id).where(
+            OutboxMessage.sent_at < sent_before,
+            OutboxMessage.done_at.is_(None),
+            OutboxMessage.resends < max_resends,
+        ).limit(1)
+    ) is not None
+
+
 def resend_unfinished(
     *, now: datetime, sent_before: datetime, max_resends: int,
     in_broker: Callable[[], Collection[str]] | None = None, limit: int = 1000,

@@ -6,7 +6,12 @@ from celery import shared_task
 from flask import current_app
 
 from marketplace.core.models import utcnow
-from marketplace.core.outbox import delete_sent_messages, publish_pending, resend_unfinished
+from marketplace.core.outbox import (
+    delete_sent_messages,
+    may_resend,
+    publish_pending,
+    resend_unfinished,
+)
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +32,9 @@ def resend_lost_messages() -> int:
     runner = current_app.extensions["task_runner"]
     now = utcnow()
     in_broker = getattr(runner, "ids_in_broker", None)
+    if not may_resend(sent_before=now - timedelta(seconds=config["OUTBOX_RESEND_AFTER_SECONDS"]),
+                      max_resends=config["OUTBOX_MAX_RESENDS"]):
+        return 0  # the usual case: Redis is not read at all
     try:
         held = in_broker() if in_broker is not None else None
     except Exception as error:
