@@ -65,6 +65,10 @@ class Config:
     STRIPE_SECRET_KEY: str | None = None
     STRIPE_PUBLISHABLE_KEY: str | None = None
     STRIPE_WEBHOOK_SECRET: str | None = None
+    #: Seconds a webhook's signature time may differ from our clock, past or future.
+    STRIPE_WEBHOOK_TOLERANCE_SECONDS = 300
+    #: The largest webhook body accepted (413 beyond): Stripe's events are a few kilobytes.
+    WEBHOOK_MAX_BYTES = 256 * 1024
     #: A Stripe-compatible server (tests: localstripe on loopback).
     STRIPE_API_BASE: str | None = None
     #: Retries of a Stripe call that failed on the way (connection, timeout, 409, 5xx), each
@@ -83,10 +87,17 @@ class Config:
     CELERY: dict = {}
     #: Sent outbox messages are kept this long (their dedupe keys too), then deleted.
     OUTBOX_RETENTION_DAYS = 30
-    #: A message sent this long ago that no worker finished is sent again (Redis lost it),
-    #: at most OUTBOX_MAX_RESENDS times. Longer than a task's time limit plus its retries.
-    OUTBOX_RESEND_AFTER_SECONDS = 7200
+    #: A message sent this long ago that no worker finished and that Redis no longer holds
+    #: (neither queued nor taken by a worker) is sent again (Redis lost it), at most
+    #: OUTBOX_MAX_RESENDS times, each resend waiting twice as long as the one before.
+    OUTBOX_RESEND_AFTER_SECONDS = 120
+    #: The same where the broker cannot say what it holds: longer than a task's time limit
+    #: plus its retries, so that nothing still running is sent twice.
+    OUTBOX_RESEND_BLIND_AFTER_SECONDS = 7200
     OUTBOX_MAX_RESENDS = 3
+    #: A message not done this long after it was sent is shown to operators (`flask tasks
+    #: outbox`, the admin dashboard): a healthy task finishes within seconds.
+    OUTBOX_LATE_AFTER_SECONDS = 60
     SECURE_HEADERS_HSTS = False
     PREFERRED_URL_SCHEME = "http"
     SERVER_NAME: str | None = None

@@ -11,16 +11,19 @@ unacknowledged message back after `visibility_timeout`). So every task is idempo
 import functools
 import logging
 import pkgutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from celery import Celery, Task
+from celery.exceptions import Retry
 from flask import Flask
-from sqlalchemy.exc import InterfaceError
+from sqlalchemy.exc import IntegrityError, InterfaceError
 from sqlalchemy.exc import OperationalError as DatabaseUnavailable
 
 import workers.tasks
 from marketplace import create_app
-from marketplace.core.outbox import mark_message_done
+from marketplace.core.outbox import mark_message_done, record_message_failure
 from marketplace.extensions import db
 
 log = logging.getLogger(__name__)
@@ -40,10 +43,37 @@ PERIODIC_TASKS = {
     "outbox-cleanup": ("outbox.clean", 3600.0),
 }
 
+class ConcurrentChange(Exception):
+    """Another transaction wrote the same unique key between our read and our write (two
+    workers creating one row): the next attempt finds that row. See `conflicts_retried`."""
+
+
 #: Errors worth retrying later: the database, mail server or payment provider did not answer
 #: (`OSError` covers sockets, SMTP and timeouts; SQLAlchemy's OperationalError covers lost
-#: connections, deadlocks and serialization failures).
-TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (OSError, DatabaseUnavailable, InterfaceError)
+#: connections, deadlocks and serialization failures), or a concurrent transaction took the
+#: unique key we were about to write.
+TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
+    OSError, DatabaseUnavailable, InterfaceError, ConcurrentChange,
+)
+
+#: PostgreSQL's unique_violation, and SQLite's "UNIQUE constraint failed" (extended code).
+_UNIQUE_VIOLATION = "23505"
+
+
+@contextmanager
+def conflicts_retried() -> Iterator[None]:
+    """In a task's body: a unique-key conflict becomes `ConcurrentChange`, retried like a
+    network error. Other integrity errors (a check, a foreign key) stay what they are."""
+    try:
+        yield
+    except IntegrityError as error:
+        original = error.orig
+        unique = getattr(original, "sqlstate", None) == _UNIQUE_VIOLATION or (
+            "UNIQUE constraint failed" in str(original)
+        )
+        if unique:
+            raise ConcurrentChange(str(original)) from error
+        raise
 
 
 def retry_transient(*errors: type[BaseException], max_retries: int = 8) -> dict:
@@ -78,8 +108,15 @@ def celery_init_app(app: Flask) -> Celery:
             # when the task returns (rolled back when it raises, as the context ends); the
             # context's boundary then publishes the outbox messages the task committed.
             with app.app_context():
-                result = self.run(*args, **kwargs)
-                db.session.commit()
+                try:
+                    result = self.run(*args, **kwargs)
+                    db.session.commit()
+                except Exception as error:
+                    db.session.rollback()  # its locks go before the trace is written
+                    if not self.request.called_directly:
+                        # `flask tasks outbox` and the admin show why it is not done yet.
+                        _record_failure(self.request.id, error)
+                    raise
                 if not self.request.called_directly:
                     _mark_done(self.request.id)
                 return result
@@ -139,6 +176,16 @@ def _mark_done(task_id: str) -> None:
         mark_message_done(task_id)
     except Exception:
         log.exception("outbox: could not mark message %s done", task_id)
+
+
+def _record_failure(task_id: str, error: BaseException) -> None:
+    """From a worker: why this attempt of the message's task failed (retried or not)."""
+    if isinstance(error, Retry):
+        error = error.exc or error
+    try:
+        record_message_failure(task_id, error)
+    except Exception:
+        log.exception("outbox: could not record the failure of message %s", task_id)
 
 
 def _refuse_long_delay(options: dict, longest_delay: int) -> None:

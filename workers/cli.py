@@ -7,7 +7,7 @@ import click
 from flask import current_app
 
 from marketplace.core.models import utcnow
-from marketplace.core.outbox import unfinished_messages
+from marketplace.core.outbox import count_unfinished, unfinished_messages
 from marketplace.core.tasks import run_task_here
 from marketplace.core.transactions import TransactionalGroup
 
@@ -54,19 +54,31 @@ def _run_periodic_once(keys: list[str]) -> int:
 
 @tasks_cli.command("outbox")
 @click.option("--limit", default=20, show_default=True, help="How many waiting messages to show.")
-def outbox_command(limit: int) -> None:
-    """Show the messages still waiting to be sent, and those sent long ago that no worker
-    finished, oldest first, with their last error."""
-    resend_after = timedelta(seconds=current_app.config["OUTBOX_RESEND_AFTER_SECONDS"])
-    stuck = unfinished_messages(sent_before=utcnow() - resend_after, limit=limit)
+@click.option("--older-than", "older_than", default=None, type=click.IntRange(min=0),
+              help="Show sent messages not done this many seconds after they were sent "
+                   "(default: OUTBOX_LATE_AFTER_SECONDS).")
+def outbox_command(limit: int, older_than: int | None) -> None:
+    """Show the messages still waiting to be sent, and those sent a while ago that no worker
+    finished yet (running late, being retried, or lost by the broker: those are sent again
+    after OUTBOX_RESEND_AFTER_SECONDS), oldest first, with their last error."""
+    if older_than is None:
+        older_than = current_app.config["OUTBOX_LATE_AFTER_SECONDS"]
+    now = utcnow()
+    sent_before = now - timedelta(seconds=older_than)
+    stuck = unfinished_messages(sent_before=sent_before, limit=limit)
     if not stuck:
-        click.echo("Outbox clear: every message was sent, and every old one done.")
+        click.echo("Outbox clear: every message was sent, and every one sent "
+                   f"more than {older_than} s ago is done.")
         return
+    waiting, not_done = count_unfinished(sent_before=sent_before)
+    click.echo(f"{waiting} waiting to be sent, {not_done} sent more than {older_than} s ago "
+               "and not done:")
     for message in stuck:
-        state = (
-            f"waiting next={message.available_at:%H:%M:%S}" if message.sent_at is None
-            else f"sent {message.sent_at:%Y-%m-%d %H:%M:%S} never done"
-        )
+        if message.sent_at is None:
+            state = f"waiting next={message.available_at:%H:%M:%S}"
+        else:
+            age = int((now - message.sent_at).total_seconds())
+            state = f"sent {message.sent_at:%Y-%m-%d %H:%M:%S} not done ({age} s ago)"
         click.echo(
             f"{message.created_at:%Y-%m-%d %H:%M:%S} {message.task_name} {message.id} {state} "
             f"attempts={message.attempts} resends={message.resends} "

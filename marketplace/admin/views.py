@@ -4,6 +4,7 @@ Every route of this blueprint is for Admins only (checked once, before any view 
 """
 
 from collections.abc import Callable
+from datetime import timedelta
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -11,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 
 from marketplace.accounts.policies import admin_required
 from marketplace.core.models import utcnow
+from marketplace.core.outbox import count_unfinished, unfinished_messages
 from marketplace.core.pagination import parse_page_number
 from marketplace.core.web import never_stored, render_form
 from marketplace.delivery import services as delivery
@@ -77,8 +79,13 @@ def _available_sections() -> list[tuple[str, str, str]]:
 @bp.get("/")
 def dashboard():
     now = utcnow()
+    # Background work that did not go through: waiting to be sent, or sent and not done a
+    # minute later (failing and retried, or lost by the broker and about to be resent).
+    late = now - timedelta(seconds=current_app.config["OUTBOX_LATE_AFTER_SECONDS"])
     return render_template(
         "admin/dashboard.html",
+        unfinished_messages=unfinished_messages(sent_before=late, limit=10),
+        unfinished_counts=count_unfinished(sent_before=late),
         slots=delivery.list_pickup_slots(now=now, per_page=5),
         rounds=delivery.list_delivery_rounds(now=now, per_page=5),
     )

@@ -7,15 +7,16 @@ committed to the task runner: in the embedded default the task runs in-process i
 transaction, in production it is published to Celery with the row id as the task id. A row
 that could not be handed over stays unsent with its error, and the periodic relay
 (`publish_pending`) sends it later, so nothing is lost when the broker is down. A worker
-marks the message done when its task finished; one sent long ago and never done (the broker
-lost it: Redis restarted without its data) is sent again by `resend_unfinished`. Because a
+marks the message done when its task finished; one sent a few minutes ago, never done and no
+longer held by the broker (Redis restarted without its data, a failover) is sent again by
+`resend_unfinished`. Because a
 message can be delivered twice (relay after a crash, broker redelivery), every task is
 idempotent.
 """
 import inspect
 import logging
 import uuid
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from contextlib import closing
 from datetime import datetime, timedelta
 
@@ -29,6 +30,7 @@ from sqlalchemy import (
     Text,
     delete,
     event,
+    func,
     select,
     update,
 )
@@ -221,29 +223,80 @@ def mark_message_done(message_id: str) -> None:
         session.commit()
 
 
-def resend_unfinished(*, now: datetime, sent_before: datetime, max_resends: int) -> int:
+def record_message_failure(message_id: str, error: BaseException) -> None:
+    """Record why the task of a sent message failed (a worker calls this; the task may be
+    retried). In its own session, like `mark_message_done`."""
+    with closing(db.session.session_factory()) as session:
+        session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == message_id, OutboxMessage.done_at.is_(None))
+            .values(last_error=_describe(error))
+        )
+        session.commit()
+
+
+def may_resend(*, sent_before: datetime, max_resends: int) -> bool:
+    """Whether any message sent before `sent_before` is not done and may be sent again (the
+    relay asks the broker what it holds only then)."""
+    return db.session.scalar(
+        select(OutboxMessage.id).where(
+            OutboxMessage.sent_at < sent_before,
+            OutboxMessage.done_at.is_(None),
+            OutboxMessage.resends < max_resends,
+        ).limit(1)
+    ) is not None
+
+
+def resend_unfinished(
+    *, now: datetime, sent_before: datetime, max_resends: int,
+    in_broker: Callable[[], Collection[str]] | None = None, limit: int = 1000,
+) -> int:
     """Make messages sent before `sent_before` and never done unsent again, for the relay.
 
-    The broker lost them (a Redis restarted without its data), or their task kept failing:
-    each is sent again at most `max_resends` times. `sent_before` must leave a task time to
-    run and to exhaust its retries. Like the relay, it works in its own session and commits,
-    so that the relay finds these messages at once. Returns how many will be sent again.
+    The broker lost them (a Redis restarted without its data, a failover), or their task
+    kept failing until it gave up: each is sent again at most `max_resends` times, the n-th
+    resend waiting 2**n times as long. With `in_broker` (the ids of the messages the broker
+    still holds, queued or taken by a worker and not acknowledged), a message the broker
+    still holds is never sent again, so `sent_before` can be minutes ago rather than longer
+    than any task's time limit and retries: the broker is asked *before* the database, so a
+    task that finished in between is seen done. Like the relay, it works in its own session
+    and commits, so that the relay finds these messages at once. Returns how many will be
+    sent again.
     """
+    held = frozenset(in_broker()) if in_broker is not None else frozenset()
+    window = now - sent_before
     with closing(db.session.session_factory()) as session:
-        result = session.execute(
-            update(OutboxMessage)
+        candidates = session.execute(
+            select(OutboxMessage.id, OutboxMessage.sent_at, OutboxMessage.resends)
             .where(
                 OutboxMessage.sent_at < sent_before,
                 OutboxMessage.done_at.is_(None),
                 OutboxMessage.resends < max_resends,
             )
-            .values(sent_at=None, available_at=now, resends=OutboxMessage.resends + 1)
-            .execution_options(synchronize_session=False)
-        )
+            .order_by(OutboxMessage.sent_at)
+            .limit(limit)
+        ).all()
+        due = [
+            message_id for message_id, sent_at, resends in candidates
+            if message_id not in held and sent_at < now - window * 2 ** resends
+        ]
+        resent = 0
+        if due:
+            result = session.execute(
+                update(OutboxMessage)
+                .where(
+                    OutboxMessage.id.in_(due),
+                    OutboxMessage.done_at.is_(None),
+                    OutboxMessage.sent_at.is_not(None),
+                )
+                .values(sent_at=None, available_at=now, resends=OutboxMessage.resends + 1)
+                .execution_options(synchronize_session=False)
+            )
+            resent = result.rowcount
         session.commit()
-    if result.rowcount:
-        log.warning("outbox: %s message(s) sent but never done, sending again", result.rowcount)
-    return result.rowcount
+    if resent:
+        log.warning("outbox: %s message(s) sent but never done, sending again", resent)
+    return resent
 
 
 def delete_sent_messages(*, sent_before: datetime) -> int:
@@ -256,8 +309,9 @@ def delete_sent_messages(*, sent_before: datetime) -> int:
 
 
 def unfinished_messages(*, sent_before: datetime, limit: int = 50) -> list[OutboxMessage]:
-    """For operators (`flask tasks outbox`): the oldest messages still waiting to be sent,
-    and those sent before `sent_before` that no worker finished."""
+    """For operators (`flask tasks outbox`, the admin dashboard): the oldest messages still
+    waiting to be sent, and those sent before `sent_before` that no worker finished yet
+    (running late, being retried, or lost by the broker and about to be sent again)."""
     return list(
         db.session.scalars(
             select(OutboxMessage)
@@ -269,6 +323,20 @@ def unfinished_messages(*, sent_before: datetime, limit: int = 50) -> list[Outbo
             .limit(limit)
         )
     )
+
+
+def count_unfinished(*, sent_before: datetime) -> tuple[int, int]:
+    """How many messages wait to be sent, and how many were sent before `sent_before`
+    and are not done."""
+    waiting = db.session.scalar(
+        select(func.count(OutboxMessage.id)).where(OutboxMessage.sent_at.is_(None))
+    )
+    not_done = db.session.scalar(
+        select(func.count(OutboxMessage.id)).where(
+            OutboxMessage.done_at.is_(None), OutboxMessage.sent_at < sent_before
+        )
+    )
+    return int(waiting), int(not_done)
 
 
 def register_outbox(app: Flask) -> None:

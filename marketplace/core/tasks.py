@@ -1,4 +1,7 @@
 """Task runners: how outbox messages become work (in-process, or Celery over Redis)."""
+import json
+import time
+
 from flask import Flask
 from kombu.exceptions import OperationalError
 
@@ -40,6 +43,9 @@ class InProcessRunner:
     def send(self, task_name: str, kwargs: dict, *, message_id: str) -> None:
         run_task_here(self.app, task_name, kwargs, task_id=message_id)
 
+    #: Sent means done here: there is no broker to lose anything.
+    ids_in_broker = None
+
 
 class CeleryRunner:
     """Production: publish to the broker, with the outbox row id as the task id.
@@ -64,6 +70,57 @@ class CeleryRunner:
             celery.tasks[task_name].apply_async(
                 kwargs=kwargs, task_id=message_id, producer=producer, retry=False
             )
+
+
+    def ids_in_broker(self) -> set[str] | None:
+        """The ids of the messages Redis holds: waiting in a queue (retries' countdowns
+        included: a worker holds those unacknowledged), or taken by a worker and not
+        acknowledged yet (running). None when the broker is not Redis.
+
+        Read twice, a moment apart, and merged: a worker moves a message from its queue to
+        the unacknowledged ones in two steps, and a message between them is in neither.
+        Raises the broker's errors when Redis cannot be reached.
+        """
+        celery = self.app.extensions["celery"]
+        with celery.connection_for_read() as connection:
+            connection.ensure_connection(max_retries=0)
+            channel = connection.default_channel
+            if not hasattr(channel, "unacked_key"):
+                return None
+            queues = {celery.conf.task_default_queue}
+            queues.update(queue.name for queue in celery.conf.task_queues or ())
+            held: set[str] = set()
+            for attempt in range(2):
+                if attempt:
+                    time.sleep(0.05)
+                held |= _held_ids(channel, queues)
+            return held
+
+
+def _held_ids(channel: object, queues: set[str]) -> set[str]:
+    client = channel.client  # type: ignore[attr-defined]
+    raw: list[bytes] = []
+    for queue in queues:
+        for priority in channel.priority_steps:  # type: ignore[attr-defined]
+            raw.extend(client.lrange(channel._q_for_pri(queue, priority), 0, -1))  # type: ignore[attr-defined]
+    ids = {_message_id(item) for item in raw}
+    for item in client.hvals(channel.unacked_key):  # type: ignore[attr-defined]
+        try:
+            message = json.loads(item)[0]
+        except (ValueError, IndexError, KeyError, TypeError):
+            continue
+        ids.add(_message_id(message))
+    ids.discard(None)
+    return ids  # type: ignore[return-value]
+
+
+def _message_id(message: bytes | str | dict) -> str | None:
+    """The task id of a queued Celery message (protocol 2 keeps it in the headers)."""
+    try:
+        data = json.loads(message) if isinstance(message, bytes | str) else message
+        return data["headers"]["id"]
+    except (ValueError, KeyError, TypeError):
+        return None
 
 
 RUNNERS = {"in_process": InProcessRunner, "celery": CeleryRunner}

@@ -52,6 +52,9 @@ def refresh_vendor_account(*, vendor: Vendor) -> bool:
     """Ask the provider whether the Vendor can be paid now; returns the answer."""
     if vendor.stripe_account_id is None:
         return False
+    # Locked before asking, as the `account.updated` webhook does: whichever comes second
+    # reads the account after the first wrote, so an older answer never has the last word.
+    db.session.refresh(vendor, with_for_update=True)
     result = get_gateway().retrieve_account(vendor.stripe_account_id)
     apply_account_status(vendor=vendor, result=result)
     return vendor.payouts_enabled
@@ -68,8 +71,13 @@ def apply_account_status(*, vendor: Vendor, result: AccountResult) -> bool:
     return changed
 
 
-def find_vendor_by_account(account_ref: str) -> Vendor | None:
-    return db.session.scalar(select(Vendor).where(Vendor.stripe_account_id == account_ref))
+def find_vendor_by_account(account_ref: str, *, lock: bool = False) -> Vendor | None:
+    """The Vendor of a connected account; `lock`: locked and re-read, before asking the
+    provider about its account."""
+    query = select(Vendor).where(Vendor.stripe_account_id == account_ref)
+    if lock:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    return db.session.scalar(query)
 
 
 # --- Transfers ---------------------------------------------------------------------------------
@@ -137,8 +145,28 @@ def apply_transfer_state(*, transfer: Transfer, result: TransferResult) -> bool:
     return changed
 
 
-def find_transfer(provider_ref: str) -> Transfer | None:
-    return db.session.scalar(select(Transfer).where(Transfer.provider_ref == provider_ref))
+def find_transfer(provider_ref: str, *, metadata: dict | None = None,
+                  lock: bool = False) -> Transfer | None:
+    """Our Transfer for a provider's transfer; before we saved its id (the sending task has
+    not committed, or its answer was lost), by the `transfer_id` we put in its metadata.
+    `lock`: locked and re-read, before asking the provider about it."""
+    query = select(Transfer).where(Transfer.provider_ref == provider_ref)
+    our_id = str((metadata or {}).get("transfer_id", ""))
+    if our_id.isdigit():
+        query = select(Transfer).where(
+            (Transfer.provider_ref == provider_ref)
+            | ((Transfer.id == int(our_id)) & Transfer.provider_ref.is_(None))
+        )
+    if lock:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    transfer = db.session.scalar(query.order_by(Transfer.id).limit(1))
+    if transfer is not None and transfer.provider_ref is None and lock:
+        # The provider made it (its event says so) and the sending task is not done: take
+        # its id now; the task, replaying its key, then finds the transfer settled.
+        transfer.provider_ref = provider_ref
+        transfer.status = TransferStatus.SUCCEEDED
+        db.session.flush()
+    return transfer if transfer is None or transfer.provider_ref == provider_ref else None
 
 
 def record_transfer_reversal(
@@ -188,5 +216,7 @@ def send_transfer_reversal(*, reversal: TransferReversal) -> TransferReversal:
         return reversal
     reversal.provider_ref = result.provider_ref
     reversal.status = TransferStatus.SUCCEEDED
+    # Locked before re-reading, as the `transfer.reversed` webhook does.
+    db.session.refresh(transfer, with_for_update=True)
     apply_transfer_state(transfer=transfer, result=gateway.retrieve_transfer(transfer.provider_ref))
     return reversal

@@ -10,7 +10,6 @@ Its rows live in the caller's transaction: a request that rolls back also rolls 
 """
 import hashlib
 import hmac
-import json
 import secrets
 from collections.abc import Callable
 from enum import Enum
@@ -24,12 +23,14 @@ from marketplace.extensions import db
 
 from .gateway import (
     AccountResult,
+    DisputeResult,
     GatewayError,
     GatewayEvent,
     IntentResult,
     RefundResult,
     ReversalResult,
     TransferResult,
+    read_event,
 )
 from .models import (
     DevConnectedAccount,
@@ -306,6 +307,10 @@ class DevGateway:
     def retrieve_account(self, account_ref: str) -> AccountResult:
         return _account_result(_get(DevConnectedAccount, account_ref))
 
+    def retrieve_dispute(self, dispute_ref: str) -> DisputeResult:
+        """No bank ever disputes a test card: the dev gateway knows no disputes."""
+        raise GatewayError(f"No such dispute: {dispute_ref}", code="resource_missing")
+
     # --- events --------------------------------------------------------------------------------
 
     def sign_event(self, payload: bytes) -> str:
@@ -318,14 +323,7 @@ class DevGateway:
             self.sign_event(payload), signature_header
         ):
             raise GatewayError("Bad signature", code="bad_signature")
-        try:
-            data = json.loads(payload)
-            obj = data.get("data", {}).get("object") or {}
-            return GatewayEvent(
-                event_id=data["id"], type=data["type"], object_id=str(obj.get("id", "")), data=obj
-            )
-        except (ValueError, KeyError, AttributeError) as error:
-            raise GatewayError(f"Unreadable event: {error}", code="bad_payload") from None
+        return read_event(payload)
 
 
 # --- the "provider's" bookkeeping ---------------------------------------------------------------

@@ -3,6 +3,7 @@
 Services talk to `get_gateway()` only; which one answers is configuration
 (`PAYMENT_GATEWAY = "dev" | "stripe"`), never an `if` in a service.
 """
+import json
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -65,6 +66,18 @@ class ReversalResult:
 
 
 @dataclass(frozen=True)
+class DisputeResult:
+    """A chargeback as the provider has it now."""
+
+    provider_ref: str
+    #: The provider's words, kept as they come ("needs_response", "under_review", "lost"…).
+    status: str
+    amount_cents: int
+    reason: str = ""
+    payment_ref: str | None = None
+
+
+@dataclass(frozen=True)
 class AccountResult:
     provider_ref: str
     payouts_enabled: bool
@@ -80,6 +93,34 @@ class GatewayEvent:
     type: str
     object_id: str
     data: dict = field(default_factory=dict)
+
+
+def read_event(payload: bytes) -> GatewayEvent:
+    """The event in a verified body, or `GatewayError` ("bad_payload") when the body is not a
+    JSON object with a string `id` and `type` and an object in `data.object`.
+
+    A signature proves who sent the body, not that it is an event we can read: a signed JSON
+    array, or an event without its id, must be refused (400) and stored nowhere.
+    """
+    try:
+        data = json.loads(payload)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise GatewayError(f"Unreadable event: {error}", code="bad_payload") from None
+    if not isinstance(data, dict):
+        raise GatewayError("Unreadable event: not a JSON object", code="bad_payload")
+    event_id, event_type = data.get("id"), data.get("type")
+    if not isinstance(event_id, str) or not event_id.strip() or len(event_id) > 255:
+        raise GatewayError("Unreadable event: no id", code="bad_payload")
+    if not isinstance(event_type, str) or not event_type.strip() or len(event_type) > 100:
+        raise GatewayError("Unreadable event: no type", code="bad_payload")
+    wrapper = data.get("data")
+    obj = wrapper.get("object") if isinstance(wrapper, dict) else None
+    if not isinstance(obj, dict):
+        raise GatewayError("Unreadable event: no data.object", code="bad_payload")
+    object_id = obj.get("id", "")
+    if not isinstance(object_id, str) or len(object_id) > 255:
+        raise GatewayError("Unreadable event: bad object id", code="bad_payload")
+    return GatewayEvent(event_id=event_id, type=event_type, object_id=object_id, data=obj)
 
 
 class PaymentGateway(Protocol):
@@ -112,6 +153,8 @@ class PaymentGateway(Protocol):
     def reverse_transfer(
         self, *, transfer_ref: str, amount_cents: int, idempotency_key: str
     ) -> ReversalResult: ...
+
+    def retrieve_dispute(self, dispute_ref: str) -> DisputeResult: ...
 
     def create_connected_account(self, *, email: str, idempotency_key: str) -> AccountResult: ...
 

@@ -92,20 +92,15 @@ def _events_towards(current: PaymentStatus, target: PaymentStatus) -> list[Payme
     return []
 
 
-def sync_payment(
-    *, payment: Payment, result: IntentResult, actor_label: str, now: datetime | None = None
-) -> bool:
-    """Bring our Payment (and its Order) to the state the provider reports.
+def lock_payment(*, payment: Payment) -> Payment:
+    """Lock the Payment's Order, then the Payment, and re-read both.
 
-    Idempotent: the same result twice, or a result older than what we know, changes nothing.
-    On success the Order and its VendorOrders become paid and the confirmation email is
-    queued; on a decline the Payment keeps the provider's message and the customer may retry.
-    Returns True when something changed.
+    The same order as checkout expiry, so that a late webhook and the expiry job never both
+    win. Whoever reads the provider's state does it after this lock: two readers of one
+    payment (twin webhooks, the return page and its webhook) then take turns, and the second
+    reads a state at least as new as what the first wrote. The Order comes with what the
+    confirmation emails show, in three queries rather than one per VendorOrder.
     """
-    now = now or utcnow()
-    # Lock in the same order as checkout expiry (Order, then Payment) so that a late webhook
-    # and the expiry job never both win; both are re-read once locked. The Order comes with
-    # what the confirmation emails show, in three queries rather than one per VendorOrder.
     db.session.scalars(
         select(Order)
         .where(Order.id == payment.order_id)
@@ -117,6 +112,21 @@ def sync_payment(
         .execution_options(populate_existing=True)
     ).one()
     db.session.refresh(payment, with_for_update=True)
+    return payment
+
+
+def sync_payment(
+    *, payment: Payment, result: IntentResult, actor_label: str, now: datetime | None = None
+) -> bool:
+    """Bring our Payment (and its Order) to the state the provider reports.
+
+    Idempotent: the same result twice, or a result older than what we know, changes nothing.
+    On success the Order and its VendorOrders become paid and the confirmation email is
+    queued; on a decline the Payment keeps the provider's message and the customer may retry.
+    Returns True when something changed.
+    """
+    now = now or utcnow()
+    lock_payment(payment=payment)
     if payment.provider_ref is None:
         payment.provider_ref = result.provider_ref
     elif payment.provider_ref != result.provider_ref:

@@ -229,6 +229,8 @@ def stripe_return(number: str):
     payment = order.payment
     if payment is None or payment.provider_ref is None:
         abort(404)
+    # Racing its webhook: whichever locks second reads Stripe after the first wrote.
+    services.lock_payment(payment=payment)
     try:
         result = get_gateway(payment.gateway).retrieve_payment(payment.provider_ref)
     except GatewayError:
@@ -259,6 +261,8 @@ def stripe_webhook():
     """Stripe's events: verified on the raw body, stored once, applied by a task."""
     if not current_app.config.get("STRIPE_WEBHOOK_SECRET"):
         abort(404)
+    # Read no more than an event can weigh (413 beyond), before anything is verified.
+    request.max_content_length = current_app.config["WEBHOOK_MAX_BYTES"]
     try:
         receive_webhook(gateway_name="stripe", payload=request.get_data(),
                         signature=request.headers.get("Stripe-Signature"))

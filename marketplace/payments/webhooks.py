@@ -15,8 +15,11 @@ from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
+from marketplace.core.models import utcnow
 from marketplace.core.money import format_cents
 from marketplace.core.outbox import enqueue
 from marketplace.extensions import db
@@ -28,11 +31,17 @@ from .connect import (
     find_transfer,
     find_vendor_by_account,
 )
-from .gateway import GatewayEvent, GatewayUnavailable, PaymentGateway
+from .gateway import (
+    DisputeResult,
+    GatewayError,
+    GatewayEvent,
+    GatewayUnavailable,
+    PaymentGateway,
+)
 from .models import Dispute, Payment, Refund, WebhookEvent
 from .refunds import reconcile_refunds
 from .registry import get_gateway
-from .services import sync_payment
+from .services import lock_payment, sync_payment
 from .states import PaymentStatus, RefundStatus
 
 log = logging.getLogger(__name__)
@@ -84,7 +93,17 @@ def _stored(gateway_name: str, event_id: str) -> WebhookEvent | None:
 
 def apply_webhook_event(*, webhook_event: WebhookEvent, now: datetime) -> None:
     """Bring our rows to the state of the event's object (the `payments.apply_webhook_event`
-    task). Raises `GatewayUnavailable` when the provider cannot be asked (retried later)."""
+    task). Raises `GatewayUnavailable` when the provider cannot be asked (retried later).
+
+    Safe against its twins, the other events about the same object applied at the same
+    moment by other workers: every handler first locks the parent row (the Payment's Order,
+    the Vendor, the Transfer), then reads the provider's state, then moves our rows to it. The
+    second of two twins waits for the first to commit and reads a state at least as new. The
+    event's own row is locked first, so one event delivered twice is applied once.
+    """
+    db.session.refresh(webhook_event, with_for_update=True)
+    if webhook_event.processed_at is not None:
+        return
     handler = _HANDLERS.get(webhook_event.type)
     if handler is not None:
         handler(get_gateway(webhook_event.gateway), webhook_event, now)
@@ -99,7 +118,7 @@ def record_webhook_failure(*, webhook_event_id: int, error: Exception) -> None:
     failed attempt's work is rolled back, its trace must not be."""
     with closing(db.session.session_factory()) as session:
         webhook_event = session.get(WebhookEvent, webhook_event_id)
-        if webhook_event is None:
+        if webhook_event is None or webhook_event.processed_at is not None:
             return
         webhook_event.attempts += 1
         webhook_event.last_error = f"{type(error).__name__}: {error}"[:1000]
@@ -111,6 +130,7 @@ def _payment_intent(gateway: PaymentGateway, event: WebhookEvent, now: datetime)
     if payment is None:
         log.info("webhook %s: no payment for %s", event.event_id, event.object_id)
         return
+    lock_payment(payment=payment)  # before asking the provider: see apply_webhook_event
     sync_payment(payment=payment, result=gateway.retrieve_payment(event.object_id),
                  actor_label="payment provider", now=now)
 
@@ -119,63 +139,103 @@ def _charge_refunded(gateway: PaymentGateway, event: WebhookEvent, now: datetime
     payment = _payment_for_intent(_ref(event.payload.get("payment_intent")), {})
     if payment is None:
         return
+    # Locks the Order and the Payment, then lists the refunds at the provider.
     reconcile_refunds(payment=payment, now=now)
 
 
 def _dispute_created(gateway: PaymentGateway, event: WebhookEvent, now: datetime) -> None:
+    _sync_dispute(gateway, event, now)
+
+
+def _dispute_closed(gateway: PaymentGateway, event: WebhookEvent, now: datetime) -> None:
+    """Won or lost: the last word on a dispute, whatever came before it."""
+    _sync_dispute(gateway, event, now)
+
+
+def _sync_dispute(gateway: PaymentGateway, event: WebhookEvent, now: datetime) -> None:
+    """Created, updated or closed: the dispute as the provider has it now, whatever the
+    order in which its events come. Created once (INSERT … ON CONFLICT DO NOTHING under the
+    Payment's lock); a note on the Order when it opens and when it closes."""
     data = event.payload
     payment = _payment_for_intent(_ref(data.get("payment_intent")), {})
     if payment is None:
         log.warning("webhook %s: dispute %s on a charge we do not know", event.event_id,
                     event.object_id)
         return
-    if db.session.scalar(select(Dispute.id).where(Dispute.provider_ref == event.object_id)):
-        return
+    lock_payment(payment=payment)
+    state = _dispute_state(gateway, event)
     order = payment.order
-    amount = int(data.get("amount") or 0)
-    reason = str(data.get("reason") or "")
-    db.session.add(Dispute(payment=payment, order_id=order.id, provider_ref=event.object_id,
-                           amount_cents=amount, reason=reason[:60],
-                           provider_status=str(data.get("status") or "")[:40]))
-    db.session.add(OrderEvent(
-        order_id=order.id, from_status=order.status, to_status=order.status,
-        actor_label="payment provider",
-        note=_("Litige ouvert par la banque du client (%(reason)s) sur %(amount)s : à traiter "
-               "chez le prestataire de paiement.", reason=reason or "—",
-               amount=format_cents(amount)),
-    ))
-    db.session.flush()
-
-
-def _dispute_closed(gateway: PaymentGateway, event: WebhookEvent, now: datetime) -> None:
-    """Won or lost: the last word on a dispute, whatever came before it."""
-    known = db.session.scalar(
-        select(Dispute.provider_status).where(Dispute.provider_ref == event.object_id)
+    created = _insert_dispute_once(
+        payment_id=payment.id, order_id=order.id, provider_ref=state.provider_ref,
+        amount_cents=state.amount_cents, reason=state.reason[:60],
     )
-    _dispute_created(gateway, event, now)
-    dispute = db.session.scalar(select(Dispute).where(Dispute.provider_ref == event.object_id))
-    status = str(event.payload.get("status") or "")[:40]
-    if dispute is None or known == status:
+    dispute = db.session.scalar(
+        select(Dispute).where(Dispute.provider_ref == state.provider_ref)
+        .with_for_update().execution_options(populate_existing=True)
+    )
+    if created:
+        db.session.add(OrderEvent(
+            order_id=order.id, from_status=order.status, to_status=order.status,
+            actor_label="payment provider",
+            note=_("Litige ouvert par la banque du client (%(reason)s) sur %(amount)s : à "
+                   "traiter chez le prestataire de paiement.", reason=state.reason or "—",
+                   amount=format_cents(state.amount_cents)),
+        ))
+    status = state.status[:40]
+    if dispute.provider_status == status or dispute.provider_status in _DISPUTE_CLOSED:
+        db.session.flush()
         return
     dispute.provider_status = status
-    order = dispute.payment.order
-    db.session.add(OrderEvent(
-        order_id=order.id, from_status=order.status, to_status=order.status,
-        actor_label="payment provider",
-        note=_("Litige clos par la banque : %(status)s", status=status),
-    ))
+    dispute.amount_cents = state.amount_cents
+    if status in _DISPUTE_CLOSED:
+        db.session.add(OrderEvent(
+            order_id=order.id, from_status=order.status, to_status=order.status,
+            actor_label="payment provider",
+            note=_("Litige clos par la banque : %(status)s", status=status),
+        ))
     db.session.flush()
+
+
+def _dispute_state(gateway: PaymentGateway, event: WebhookEvent) -> DisputeResult:
+    """The provider's dispute now; the event's copy only where the provider cannot say
+    (the dev gateway has no disputes). `GatewayUnavailable` propagates: retried later."""
+    try:
+        return gateway.retrieve_dispute(event.object_id)
+    except GatewayUnavailable:
+        raise
+    except GatewayError:
+        data = event.payload
+        return DisputeResult(
+            provider_ref=event.object_id, status=str(data.get("status") or ""),
+            amount_cents=int(data.get("amount") or 0), reason=str(data.get("reason") or ""),
+            payment_ref=_ref(data.get("payment_intent")),
+        )
+
+
+def _insert_dispute_once(*, payment_id: int, order_id: int, provider_ref: str,
+                         amount_cents: int, reason: str) -> bool:
+    """Insert the dispute unless its provider id is there already; True if this call did."""
+    values = {"payment_id": payment_id, "order_id": order_id, "provider_ref": provider_ref,
+              "amount_cents": amount_cents, "reason": reason, "provider_status": "",
+              "created_at": utcnow(), "updated_at": utcnow()}
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    statement = (insert(Dispute).values(**values)
+                 .on_conflict_do_nothing(index_elements=[Dispute.provider_ref])
+                 .returning(Dispute.id))
+    return db.session.execute(statement).scalar() is not None
 
 
 def _account_updated(gateway: PaymentGateway, event: WebhookEvent, now: datetime) -> None:
-    vendor = find_vendor_by_account(event.object_id)
+    vendor = find_vendor_by_account(event.object_id, lock=True)
     if vendor is not None:
         # The account as it is now, not as this (possibly old) event described it.
         apply_account_status(vendor=vendor, result=gateway.retrieve_account(event.object_id))
 
 
 def _transfer_reversed(gateway: PaymentGateway, event: WebhookEvent, now: datetime) -> None:
-    transfer = find_transfer(event.object_id)
+    transfer = find_transfer(event.object_id, metadata=event.payload.get("metadata") or {},
+                             lock=True)
     if transfer is not None:
         apply_transfer_state(transfer=transfer, result=gateway.retrieve_transfer(event.object_id))
 
@@ -192,8 +252,10 @@ _HANDLERS: dict[str, Callable[[PaymentGateway, WebhookEvent, datetime], None]] =
     "refund.updated": _charge_refunded,
     "refund.failed": _charge_refunded,
     "charge.dispute.created": _dispute_created,
+    "charge.dispute.updated": _dispute_created,
     "charge.dispute.closed": _dispute_closed,
     "account.updated": _account_updated,
+    "transfer.created": _transfer_reversed,
     "transfer.reversed": _transfer_reversed,
     "transfer.updated": _transfer_reversed,
 }

@@ -8,6 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from marketplace.accounts.models import Role
+from marketplace.core.models import utcnow
+from marketplace.core.outbox import OutboxMessage
 from marketplace.delivery.models import DeliveryRound, DeliveryZone, PickupSlot
 from marketplace.delivery.services import book_round_stop
 from marketplace.extensions import db
@@ -75,6 +77,26 @@ def test_dashboard_links_every_screen_and_shows_what_comes(client, admin):
         assert f'href="{path}"' in page
     assert "5 / 12" in page
     assert "Castres nord" in page and "3 / 20" in page
+
+
+def test_dashboard_shows_background_work_that_did_not_go_through(client, admin, db_session):
+    assert "Tâches en arrière-plan" not in page_text(client.get("/admin/"))
+    db_session.add_all([
+        OutboxMessage(task_name="payments.apply_webhook_event", kwargs={},
+                      sent_at=utcnow() - timedelta(minutes=5), attempts=1,
+                      last_error="RuntimeError: handler bug"),
+        OutboxMessage(task_name="notifications.send_email", kwargs={},
+                      sent_at=utcnow() - timedelta(seconds=5), attempts=1),  # running
+        OutboxMessage(task_name="payments.send_refund", kwargs={}, attempts=2,
+                      last_error="OperationalError: Error 111 connecting to Redis"),
+    ])
+    db_session.flush()
+    page = page_text(client.get("/admin/"))
+    assert "Tâches en arrière-plan en retard" in page
+    assert "payments.apply_webhook_event" in page and "RuntimeError: handler bug" in page
+    assert "payments.send_refund" in page and "Error 111" in page
+    assert "notifications.send_email" not in page
+    assert "1 en attente d'envoi, 1 envoyées" in page
 
 
 # --- Pickup slots ----------------------------------------------------------------------------

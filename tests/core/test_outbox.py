@@ -219,9 +219,40 @@ def test_message_sent_but_never_done_is_sent_again_a_few_times(db_session):
         assert resent.resends == expected_resends
         resent.sent_at, resent.done_at = long_ago, None  # lost once more
         db_session.commit()
+        if expected_resends == 1:
+            # The next resend waits twice as long: 4 hours after this one was sent.
+            now = utcnow()
+            assert resend_unfinished(now=now, sent_before=now - timedelta(hours=2),
+                                     max_resends=2) == 0
+            _message(lost.id).sent_at = utcnow() - timedelta(hours=5)
+            db_session.commit()
     now = utcnow()
     assert resend_unfinished(now=now, sent_before=now - timedelta(hours=2), max_resends=2) == 0
     assert CALLS == [("record", {"order_id": 17})] * 2
+
+
+def test_message_the_broker_still_holds_is_not_sent_again(db_session):
+    """Queued behind others, waiting for a retry, or running long: not lost, not resent."""
+    held = enqueue("tests.outbox.record", order_id=21)
+    lost = enqueue("tests.outbox.record", order_id=22)
+    db_session.commit()
+    for message_id in (held.id, lost.id):
+        _message(message_id).done_at = None
+        _message(message_id).sent_at = utcnow() - timedelta(minutes=5)
+    db_session.commit()
+    asked = []
+
+    def in_broker():
+        asked.append(True)
+        return {held.id}
+
+    now = utcnow()
+    assert resend_unfinished(now=now, sent_before=now - timedelta(minutes=2), max_resends=3,
+                             in_broker=in_broker) == 1
+    db_session.commit()
+    assert asked == [True]
+    assert _message(lost.id).sent_at is None and _message(lost.id).resends == 1
+    assert _message(held.id).sent_at is not None and _message(held.id).resends == 0
 
 
 def test_page_whose_email_fails_still_answers_and_the_email_goes_later(

@@ -223,9 +223,10 @@ def test_dispute_closed_before_its_creation_event_keeps_the_final_word(
     localstripe.post(f"/v1/payment_intents/{ref}/confirm", payment_method="pm_card_visa")
     charge = localstripe.get("payment_intents", ref)["latest_charge"]["id"]
     dispute = localstripe.open_dispute(charge)
-    closed = {**dispute, "status": "lost"}
+    closed = localstripe.move_dispute(dispute["id"], "lost")
 
     deliver(client, event_body("charge.dispute.closed", closed, event_id="evt_dp_closed"))
+    # Created, then lost: what the late creation event carries is the past.
     deliver(client, event_body("charge.dispute.created", dispute, event_id="evt_dp_created"))
 
     db.session.refresh(order)
@@ -234,3 +235,44 @@ def test_dispute_closed_before_its_creation_event_keeps_the_final_word(
     notes = [event.note for event in order.events if event.note]
     assert sum("Litige ouvert" in note for note in notes) == 1
     assert sum("Litige clos par la banque : lost" in note for note in notes) == 1
+
+
+@pytest.mark.parametrize("body", [
+    b'[{"id": "evt_1", "type": "payment_intent.succeeded"}]',
+    b'{"type": "payment_intent.succeeded", "data": {"object": {"id": "pi_x"}}}',
+    b'{"id": "evt_no_type", "data": {"object": {"id": "pi_x"}}}',
+    b'{"id": 12, "type": "payment_intent.succeeded", "data": {"object": {"id": "pi_x"}}}',
+    b'{"id": "evt_no_object", "type": "payment_intent.succeeded", "data": []}',
+    b'{"id": "evt_bad_object", "type": "payment_intent.succeeded", "data": {"object": 3}}',
+    b'"just a string"',
+    b'not json at all',
+    b'\xff\xfe{}',
+], ids=["array", "no-id", "no-type", "id-not-a-string", "data-not-an-object",
+        "object-not-an-object", "string", "not-json", "not-utf8"])
+def test_malformed_but_signed_event_is_refused_and_stores_nothing(client, stripe_gateway, body):
+    response = deliver(client, body)
+
+    assert response.status_code == 400
+    assert response.json["error"] in ("bad_payload", "bad_signature")
+    assert stored_events() == 0
+    assert db.session.scalar(select(func.count(OutboxMessage.id))) == 0
+
+
+def test_signature_stamped_in_the_future_is_refused(client, stripe_gateway):
+    body = event_body("payment_intent.succeeded", {"id": "pi_x", "object": "payment_intent"},
+                      event_id="evt_future")
+
+    assert deliver(client, body, timestamp=int(time.time()) + 400).status_code == 400
+    assert stored_events() == 0
+    # Within the tolerance either way (clocks differ by a little) it is accepted.
+    assert deliver(client, body, timestamp=int(time.time()) + 30).status_code == 200
+    assert stored_events() == 1
+
+
+def test_webhook_body_larger_than_an_event_is_refused(client, stripe_gateway, app):
+    padding = "x" * app.config["WEBHOOK_MAX_BYTES"]
+    body = event_body("payment_intent.succeeded", {"id": "pi_x", "padding": padding},
+                      event_id="evt_huge")
+
+    assert deliver(client, body).status_code == 413
+    assert stored_events() == 0

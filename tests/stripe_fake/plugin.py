@@ -58,6 +58,10 @@ class LocalStripe:
     def open_dispute(self, charge_id: str) -> dict:
         return self._call("POST", f"/_config/charges/{charge_id}/dispute").json()
 
+    def move_dispute(self, dispute_id: str, status: str) -> dict:
+        """What the bank does later: review, then win or lose the dispute."""
+        return self._call("POST", f"/_config/disputes/{dispute_id}", data={"status": status}).json()
+
     def send_webhooks_to(self, url: str, *, secret: str = WEBHOOK_SECRET) -> None:
         self._call("POST", "/_config/webhooks/lesateliers", data={"url": url, "secret": secret})
 

@@ -12,6 +12,7 @@ adds, as close to Stripe's documented behaviour as we need:
 - the generic decline card 4000 0000 0000 0002 declining at charge time, as Stripe does;
 - refunds that never exceed what is left on the charge, with a `charge.refunded` event;
 - idempotency keys: the same key replays the first answer (a different body gets a 400);
+- disputes kept and readable (`GET /v1/disputes/{id}`), moved by `POST /_config/disputes/{id}`;
 - fault injection for tests (`POST /_config/faults`): answer late after doing the work, or fail
   before doing it, so client timeouts and retries can be exercised for real;
 - `DELETE /_config/data` also forgets webhook endpoints, idempotency keys and faults.
@@ -281,6 +282,7 @@ async def idempotency_middleware(request, handler):
         _idempotent_answers.clear()
         _faults.clear()
         _hits.clear()
+        _disputes.clear()
         return await handler(request)
     if request.path.startswith("/_config/") or request.path.startswith("/_onboarding/"):
         return await handler(request)
@@ -347,6 +349,10 @@ async def onboarding_page(request):
     return web.Response(text=f"Onboarding for {request.match_info['id']}")
 
 
+#: Disputes by id, as the bank opened them and the fake's tests moved them.
+_disputes: dict[str, dict] = {}
+
+
 async def create_dispute(request):
     charge = R.Charge._api_retrieve(request.match_info["id"])
     dispute = {
@@ -354,7 +360,32 @@ async def create_dispute(request):
         "currency": charge.currency, "charge": charge.id, "payment_intent": charge.payment_intent,
         "reason": "fraudulent", "status": "needs_response", "created": int(time.time()),
     }
-    schedule_webhook(R.Event("charge.dispute.created", _Exported(dispute)))
+    _disputes[dispute["id"]] = dispute
+    schedule_webhook(R.Event("charge.dispute.created", _Exported(dict(dispute))))
+    return web.json_response(dispute)
+
+
+async def update_dispute(request):
+    """The bank moves a dispute (`status`: under_review, won, lost…); closing sends
+    `charge.dispute.closed`, other moves `charge.dispute.updated`."""
+    dispute = _disputes.get(request.match_info["id"])
+    if dispute is None:
+        return web.json_response({"error": {"type": "invalid_request_error",
+                                             "code": "resource_missing",
+                                             "message": "No such dispute"}}, status=404)
+    dispute["status"] = (await request.post())["status"]
+    closed = dispute["status"] in ("won", "lost", "warning_closed")
+    event_type = "charge.dispute.closed" if closed else "charge.dispute.updated"
+    schedule_webhook(R.Event(event_type, _Exported(dict(dispute))))
+    return web.json_response(dispute)
+
+
+async def retrieve_dispute(request):
+    dispute = _disputes.get(request.match_info["id"])
+    if dispute is None:
+        return web.json_response({"error": {"type": "invalid_request_error",
+                                             "code": "resource_missing",
+                                             "message": "No such dispute"}}, status=404)
     return web.json_response(dispute)
 
 
@@ -367,6 +398,8 @@ def install(app: web.Application) -> None:
     add("GET", "/_config/hits", config_hits)
     add("POST", "/_config/accounts/{id}/complete_onboarding", complete_onboarding)
     add("POST", "/_config/charges/{id}/dispute", create_dispute)
+    add("POST", "/_config/disputes/{id}", update_dispute)
+    add("GET", "/v1/disputes/{id}", retrieve_dispute)
     add("GET", "/_onboarding/{id}", onboarding_page)
     add("POST", "/v1/account_links", S.api_extra(AccountLink._api_create, "/v1/account_links"))
     add("POST", "/v1/transfers/{id}/reversals",

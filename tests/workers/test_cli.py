@@ -1,7 +1,10 @@
 """`flask tasks ...`: the periodic tasks without beat, and a look at the outbox."""
+from datetime import timedelta
+
 from sqlalchemy import select
 
 import workers.tasks.orders
+from marketplace.core.models import utcnow
 from marketplace.core.outbox import OutboxMessage, enqueue
 from marketplace.notifications.models import SentEmail
 
@@ -49,5 +52,23 @@ def test_outbox_command_shows_what_is_waiting_and_why(app, db_session):
     assert f"notifications.send_email {message.id} waiting" in result.output
     assert "attempts=3" in result.output and "Error 111" in result.output
     db_session.delete(db_session.get(OutboxMessage, message.id))
+    db_session.commit()
+    assert "Outbox clear" in app.test_cli_runner().invoke(args=["tasks", "outbox"]).output
+
+
+def test_outbox_command_shows_messages_sent_and_not_done_with_why(app, db_session):
+    message = enqueue("notifications.send_email", dedupe_key="pw:failing", **EMAIL)
+    db_session.commit()
+    message.sent_at, message.done_at = utcnow() - timedelta(minutes=3), None
+    message.last_error = "RuntimeError: handler bug"
+    db_session.commit()
+    result = app.test_cli_runner().invoke(args=["tasks", "outbox"])
+    assert "Outbox clear" not in result.output
+    assert "0 waiting to be sent, 1 sent more than 60 s ago and not done" in result.output
+    assert f"notifications.send_email {message.id} sent " in result.output
+    assert "not done (180 s ago)" in result.output or "not done (181 s ago)" in result.output
+    assert "RuntimeError: handler bug" in result.output
+    # Sent a moment ago: running, not late.
+    message.sent_at = utcnow()
     db_session.commit()
     assert "Outbox clear" in app.test_cli_runner().invoke(args=["tasks", "outbox"]).output

@@ -3,6 +3,7 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+import redis
 from celery.contrib.testing.worker import start_worker
 from celery.signals import task_postrun
 from sqlalchemy import func, select, update
@@ -12,6 +13,7 @@ from marketplace.core.outbox import OutboxMessage, enqueue, publish_pending, res
 from marketplace.extensions import db
 from marketplace.notifications.models import SentEmail
 from tests.workers.worker_process import wait_until
+from workers.tasks.outbox import resend_lost_messages
 
 
 def _password_changed_email(key: str) -> dict:
@@ -83,6 +85,9 @@ def test_message_published_twice_acts_once(committed_db, broker_url, make_worker
                 message_id = message.id
             # Published when the context ended. Now say the process died before its "sent"
             # mark was committed: the row is unsent again, and the relay publishes it twice.
+            # (Once the first run is over: the relay skips a row the worker's done mark
+            # holds locked at that instant.)
+            wait_until(lambda: runs.runs, what="the first delivery")
             committed_db.execute(
                 update(OutboxMessage).where(OutboxMessage.id == message_id).values(sent_at=None)
             )
@@ -129,3 +134,75 @@ def test_message_lost_by_a_redis_restart_is_sent_again(
         )
     assert _emails_sent(committed_db, "pw:3") == 1
     assert len(_mail_files(tmp_path)) == 1
+
+
+def test_messages_redis_lost_run_exactly_once_within_the_resend_window(
+    committed_db, broker_url, make_worker_app, tmp_path
+):
+    """Redis loses its queue (restart without persistence, failover) after the messages were
+    published: within OUTBOX_RESEND_AFTER_SECONDS the relay sends again those Redis no longer
+    holds, never those it still holds, and each message runs exactly once."""
+    window = 2
+    worker_app = make_worker_app(broker_url, OUTBOX_RESEND_AFTER_SECONDS=window)
+    runs = TaskRuns()
+    task_postrun.connect(runs, weak=False)
+    try:
+        with worker_app.app_context():
+            lost = [enqueue("notifications.send_email", **_password_changed_email(f"lost:{i}")).id
+                    for i in range(5)]
+            db.session.commit()
+        redis.Redis.from_url(broker_url).flushdb()  # published, then lost with Redis's data
+        flushed = time.perf_counter()
+        with worker_app.app_context():
+            kept = [enqueue("notifications.send_email", **_password_changed_email(f"kept:{i}")).id
+                    for i in range(3)]
+            db.session.commit()
+        with worker_app.app_context():
+            assert resend_lost_messages() == 0  # too recent: nothing is resent yet
+            time.sleep(window + 0.2)
+            shown = worker_app.test_cli_runner().invoke(
+                args=["tasks", "outbox", "--older-than", str(window)])
+            assert shown.output.count("not done") == len(lost + kept) + 1, shown.output
+            assert resend_lost_messages() == len(lost)  # not the three Redis still holds
+            assert publish_pending() == len(lost)
+            assert resend_lost_messages() == 0  # all eight are in Redis now
+        with start_worker(worker_app.extensions["celery"], pool="solo", perform_ping_check=False):
+            for key in [f"lost:{i}" for i in range(5)] + [f"kept:{i}" for i in range(3)]:
+                wait_until(lambda key=key: _emails_sent(committed_db, key), what=key)
+            wait_until(lambda: committed_db.scalar(select(func.count(OutboxMessage.id)).where(
+                OutboxMessage.done_at.is_not(None))) == 8, what="the done marks")
+            elapsed = time.perf_counter() - flushed
+            time.sleep(window + 0.2)
+            with worker_app.app_context():
+                assert resend_lost_messages() == 0  # done: never sent again
+    finally:
+        task_postrun.disconnect(runs)
+    print(f"\nRedis flushed -> all 8 messages done: {elapsed:.2f} s (resend window {window} s)")
+    assert sorted(task_id for task_id, _ in runs.runs) == sorted(lost + kept)  # once each
+    assert all(sent for _, sent in runs.runs)
+    assert len(_mail_files(tmp_path)) == 8
+
+
+def test_message_running_long_is_not_sent_again(
+    committed_db, broker_url, make_worker_app, tmp_path
+):
+    """Taken by a worker and still running past the window: Redis holds it unacknowledged."""
+    import tests.workers.sample_tasks  # noqa: F401  (registers the slow task)
+
+    worker_app = make_worker_app(broker_url, OUTBOX_RESEND_AFTER_SECONDS=1)
+    runs_file = tmp_path / "runs.txt"
+    with start_worker(worker_app.extensions["celery"], pool="solo", perform_ping_check=False):
+        with worker_app.app_context():
+            message = enqueue("tests.workers.slow_email", runs_file=str(runs_file), linger=3.0,
+                              **_password_changed_email("pw:slow"))
+            db.session.commit()
+            message_id = message.id
+        wait_until(runs_file.exists, what="the task to start")
+        time.sleep(1.5)
+        with worker_app.app_context():
+            assert resend_lost_messages() == 0
+        wait_until(lambda: committed_db.scalar(
+            select(OutboxMessage.done_at).where(OutboxMessage.id == message_id)),
+            what="the done mark")
+    assert runs_file.read_text().count("start") == 1
+    assert _emails_sent(committed_db, "pw:slow") == 1

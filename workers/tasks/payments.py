@@ -18,17 +18,25 @@ from marketplace.payments.webhooks import (
     record_webhook_failure,
     sync_open_payments,
 )
-from workers.celery_app import retry_transient
+from workers.celery_app import conflicts_retried, retry_transient
 
 
-@shared_task(name="payments.apply_webhook_event", **retry_transient(GatewayUnavailable))
+@shared_task(name="payments.apply_webhook_event", **retry_transient(Exception))
 def apply_webhook_event_task(webhook_event_id: int) -> None:
+    """Apply one stored provider event. Any failure is retried with backoff, not only the
+    provider's or the database's: applying is idempotent, and what fails now (a unique key
+    taken by a twin an instant earlier, a serialization failure, a bug fixed by the next
+    deploy) may pass next time. Each failed attempt is written on the event at once, where
+    the Admins see it (admin payments page, `flask tasks outbox`)."""
     webhook_event = db.session.get(WebhookEvent, webhook_event_id)
     if webhook_event is None:
         return
     try:
-        apply_webhook_event(webhook_event=webhook_event, now=utcnow())
+        with conflicts_retried():
+            apply_webhook_event(webhook_event=webhook_event, now=utcnow())
     except Exception as error:
+        # Let go of this attempt's locks (the event row among them) before writing its trace.
+        db.session.rollback()
         record_webhook_failure(webhook_event_id=webhook_event_id, error=error)
         raise
 
