@@ -20,9 +20,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, user_logged_in
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from marketplace.accounts.views import safe_next_url
 from marketplace.core.models import utcnow
 from marketplace.core.transactions import errors_redirect_to
+from marketplace.core.web import safe_next_url
 from marketplace.delivery.services import customer_postcode, delivery_quote, format_kilograms
 
 from .forms import AddToCartForm, LineActionForm, PostcodeForm, QuantityForm
