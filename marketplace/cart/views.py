@@ -162,8 +162,8 @@ def show():
 
 def _checkout_url() -> str:
     # Checkout lives in the orders blueprint; the cart page must not break without it.
-    if "orders.checkout" in current_app.view_functions:
-        return url_for("orders.checkout")
+    if "checkout.checkout" in current_app.view_functions:
+        return url_for("checkout.checkout")
     return "/checkout"
 
 
