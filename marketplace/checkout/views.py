@@ -24,6 +24,7 @@ from marketplace.cart.services import acknowledge_price_change, summarize_cart
 from marketplace.cart.views import current_cart
 from marketplace.core.models import utcnow
 from marketplace.core.transactions import commit_now, errors_redirect_to
+from marketplace.core.web import never_stored
 from marketplace.delivery.services import delivery_quote
 from marketplace.orders import services
 from marketplace.orders.errors import OrderError, OrderErrorCode
@@ -41,6 +42,7 @@ from marketplace.payments.services import start_payment
 from .services import place_order
 
 bp = Blueprint("checkout", __name__)
+bp.after_request(never_stored)
 
 DRAFT = "checkout"
 

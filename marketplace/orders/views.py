@@ -2,7 +2,9 @@
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from marketplace.core.models import utcnow
 from marketplace.core.pagination import paginate, parse_page_number
+from marketplace.core.web import never_stored
 from marketplace.extensions import db
 
 from . import services
@@ -10,6 +12,7 @@ from .models import Order
 from .states import ORDER_STATUS_LABELS, VENDOR_ORDER_STATUS_LABELS
 
 bp = Blueprint("orders", __name__)
+bp.after_request(never_stored)
 
 ORDERS_PER_PAGE = 20
 
@@ -69,8 +72,11 @@ def confirmation(number: str):
 
 def _order_context(order: Order) -> dict:
     vat = sorted(((int(rate), cents) for rate, cents in order.vat_breakdown.items()))
+    payable = services.is_order_payable(order=order, now=utcnow())
     return {
-        "awaits_payment": services.order_awaits_payment(order=order),
+        "awaits_payment": payable,
+        # Said from the clock, whether or not the periodic expiry has run yet.
+        "reservation_ended": not payable and services.order_awaits_payment(order=order),
         "delivery_text": services.describe_delivery(order=order),
         "vat_rows": vat,
         "order_events": [event for event in order.events if event.vendor_order_id is None],
