@@ -26,7 +26,7 @@ from marketplace.core.models import utcnow
 from marketplace.core.transactions import commit_now, errors_redirect_to
 from marketplace.core.web import never_stored
 from marketplace.delivery.services import delivery_quote
-from marketplace.orders import services
+from marketplace.orders import services as orders
 from marketplace.orders.errors import OrderError, OrderErrorCode
 from marketplace.orders.forms import (
     AcknowledgeForm,
@@ -59,11 +59,11 @@ def _save_draft(draft: dict) -> None:
     session[DRAFT] = draft
 
 
-def _delivery_choice(draft: dict) -> services.DeliveryChoice | None:
+def _delivery_choice(draft: dict) -> orders.DeliveryChoice | None:
     raw = draft.get("delivery")
     if not raw:
         return None
-    return services.DeliveryChoice(
+    return orders.DeliveryChoice(
         method=DeliveryMethod(raw["method"]),
         pickup_slot_id=raw.get("pickup_slot_id"),
         round_id=raw.get("round_id"),
@@ -184,7 +184,7 @@ def checkout_delivery():
             form.choice.data = current
     if form.validate_on_submit():
         draft["delivery"] = _parse_delivery(form.choice.data)
-        draft.setdefault("key", services.new_checkout_key())
+        draft.setdefault("key", orders.new_checkout_key())
         _save_draft(draft)
         return redirect(url_for("checkout.checkout_review"))
     return render_template("orders/checkout_delivery.html", form=form, options=options,
@@ -202,7 +202,7 @@ def checkout_review():
         return redirect(url_for("checkout.checkout_delivery"))
     cart = current_cart()
     try:
-        quote = services.quote_checkout(
+        quote = orders.quote_checkout(
             cart=cart, delivery=delivery, postcode=draft["address"]["postcode"], now=utcnow()
         )
     except OrderError as error:
@@ -253,7 +253,7 @@ def place():
     cart = current_cart()
     if draft.get("key") != key or delivery is None or cart is None:
         # Submitted again from another tab after the Order was placed: show that Order.
-        order = services.find_order_by_checkout_key(checkout_key=key)
+        order = orders.find_order_by_checkout_key(checkout_key=key)
         if order is not None and order.customer_id == (customer.id if customer else None):
             return redirect(order_url(order, "pay"))
         flash(_("Votre commande a changé : vérifiez-la avant de la passer."), "info")
@@ -279,6 +279,6 @@ def place():
         except GatewayError:
             # The Order stands; the payment page tries again when the customer gets there.
             current_app.logger.exception("payment for %s could not be created", order.number)
-    if not services.order_awaits_payment(order=order):
+    if not orders.order_awaits_payment(order=order):
         return redirect(order_url(order, "confirmation"))
     return redirect(order_url(order, "pay"))
