@@ -38,13 +38,13 @@ from marketplace import create_app  # noqa: E402
 from marketplace.cart.models import Cart, CartLine  # noqa: E402
 from marketplace.cart.services import new_cart_token  # noqa: E402
 from marketplace.catalog.models import Category, Product, ProductStatus, Variant  # noqa: E402
+from marketplace.checkout.services import place_order  # noqa: E402
 from marketplace.core.models import utcnow  # noqa: E402
 from marketplace.extensions import db  # noqa: E402
 from marketplace.orders.errors import OrderError  # noqa: E402
 from marketplace.orders.models import Order, OrderLine  # noqa: E402
 from marketplace.orders.services import (  # noqa: E402
     new_checkout_key,
-    place_order,
     quote_checkout,
 )
 from marketplace.payments.services import confirm_payment, start_payment  # noqa: E402

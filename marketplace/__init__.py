@@ -39,6 +39,7 @@ BLUEPRINTS = (
     "marketplace.vendors.views",
     "marketplace.accounts.views",
     "marketplace.cart.views",
+    "marketplace.checkout.views",
     "marketplace.orders.views",
     "marketplace.payments.views",
     "marketplace.delivery.views",

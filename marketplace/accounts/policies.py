@@ -1,13 +1,11 @@
-"""Who may do what: decorators for views of the admin and vendor areas."""
+"""Who may do what: decorators for views of the admin area (the vendor area's: vendors.policies)."""
 from collections.abc import Callable
 from functools import wraps
 
-from flask import abort, g
+from flask import abort
 from flask_login import current_user
-from sqlalchemy import select
 
-from marketplace.extensions import db, login_manager
-from marketplace.vendors.models import VendorMember
+from marketplace.extensions import login_manager
 
 from .models import Role
 
@@ -27,33 +25,6 @@ def admin_required(view: Callable) -> Callable:
             return refused
         if current_user.role != Role.ADMIN:
             abort(403)
-        return view(*args, **kwargs)
-
-    return wrapped
-
-
-def vendor_member_required(view: Callable) -> Callable:
-    """Only people acting for a Vendor; the view finds that Vendor in `g.vendor`.
-
-    Membership (VendorMember), not the role column, decides: removing a member locks them
-    out at once. Every vendor-area query must then filter on `g.vendor`.
-    """
-
-    @wraps(view)
-    def wrapped(*args: object, **kwargs: object):
-        if (refused := _require_login()) is not None:
-            return refused
-        membership = db.session.scalar(
-            select(VendorMember)
-            .where(VendorMember.user_id == current_user.id)
-            # A person acting for several Vendors gets the oldest membership, every time.
-            .order_by(VendorMember.id)
-            .limit(1)
-        )
-        if membership is None:
-            abort(403)
-        g.vendor_member = membership
-        g.vendor = membership.vendor
         return view(*args, **kwargs)
 
     return wrapped

@@ -1,6 +1,4 @@
 """Web entry points of the accounts domain: sign-up, login, password reset, the account page."""
-from urllib.parse import urlsplit
-
 from flask import (
     Blueprint,
     abort,
@@ -17,7 +15,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user, user_logged_in
 
-from marketplace.core.web import never_stored, render_form
+from marketplace.core.web import never_stored, render_form, safe_next_url
 from marketplace.extensions import db, limiter
 
 from . import services, throttling
@@ -75,20 +73,6 @@ def renew_csrf_token(sender, user, **extra) -> None:  # noqa: ANN001
     """A new CSRF token with every sign-in: one read before it (a shared computer, a page
     cached by someone) is no good afterwards."""
     session.pop("csrf_token", None)
-
-
-def safe_next_url(target: str | None) -> str | None:
-    """`target` if it is a path on this site; anything that could leave the site is dropped."""
-    if not target or not target.startswith("/") or target.startswith("//"):
-        return None
-    # Browsers read a backslash as a slash ("/\evil.example"), and control characters are
-    # stripped before parsing; both are ways off-site.
-    if "\\" in target or any(ord(ch) < 32 for ch in target):
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc:
-        return None
-    return target
 
 
 def _registration_rate_limit() -> str:

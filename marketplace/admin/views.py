@@ -19,6 +19,7 @@ from marketplace.delivery import services as delivery
 from marketplace.delivery.errors import DeliveryError, DeliveryErrorCode
 from marketplace.delivery.models import DeliveryRound, DeliveryZone, PickupSlot
 from marketplace.extensions import db
+from marketplace.orders.services import list_round_stops
 
 from .forms import (
     DeliveryRoundForm,
@@ -325,5 +326,5 @@ def edit_delivery_round(round_id: int):
         "admin/delivery_round_form.html",
         form,
         delivery_round=delivery_round,
-        stops=delivery.list_round_stops(delivery_round=delivery_round),
+        stops=list_round_stops(delivery_round=delivery_round),
     )

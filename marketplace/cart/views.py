@@ -20,10 +20,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, user_logged_in
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from marketplace.accounts.views import safe_next_url
 from marketplace.core.models import utcnow
 from marketplace.core.transactions import errors_redirect_to
-from marketplace.core.web import never_stored
+from marketplace.core.web import never_stored, safe_next_url
 from marketplace.delivery.services import customer_postcode, delivery_quote, format_kilograms
 
 from .forms import AddToCartForm, LineActionForm, PostcodeForm, QuantityForm
@@ -164,8 +163,8 @@ def show():
 
 def _checkout_url() -> str:
     # Checkout lives in the orders blueprint; the cart page must not break without it.
-    if "orders.checkout" in current_app.view_functions:
-        return url_for("orders.checkout")
+    if "checkout.checkout" in current_app.view_functions:
+        return url_for("checkout.checkout")
     return "/checkout"
 
 

@@ -37,7 +37,7 @@ from sqlalchemy.orm import contains_eager, joinedload
 from marketplace.core.pagination import Page, count_cap_for, page_or_last
 from marketplace.extensions import db
 from marketplace.vendors.models import Vendor, VendorStatus
-from marketplace.vendors.services import search_vendors
+from marketplace.vendors.services import public_vendors_statement
 
 from .models import (
     Category,
@@ -48,7 +48,7 @@ from .models import (
     Variant,
     product_stock_state,
 )
-from .search import SearchQuery, product_match, spelling_suggestion
+from .search import SearchQuery, product_match, spelling_suggestion, vendor_match
 
 T = TypeVar("T")
 
@@ -478,6 +478,20 @@ def variant_axes(variants: Sequence[Variant]) -> tuple[VariantAxis, ...]:
         if len(values) > 1:
             axes.append(VariantAxis(name=name, values=values))
     return tuple(axes) if len(axes) > 1 else ()
+
+
+def search_vendors(*, query: SearchQuery, limit: int) -> Sequence[Vendor]:
+    """Approved Vendors matching a search, best first."""
+    if query.is_empty:
+        return ()
+    matches, relevance = vendor_match(query, db.session.get_bind().dialect.name)
+    statement = (
+        public_vendors_statement()
+        .where(matches)
+        .order_by(relevance.desc(), Vendor.name)
+        .limit(limit)
+    )
+    return db.session.scalars(statement).all()
 
 
 def list_new_arrivals(*, limit: int) -> list[ProductCard]:

@@ -1,4 +1,4 @@
-"""Storefront pages: home, listings, category pages, product pages, search."""
+"""Storefront pages: home, listings, category pages, product pages, Vendor pages, search."""
 import html
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -12,7 +12,7 @@ from markupsafe import Markup
 
 from marketplace.core.fragments import KeptFragments
 from marketplace.core.pagination import Page, parse_page_number
-from marketplace.vendors.services import list_featured_vendors
+from marketplace.vendors.services import get_public_vendor, list_featured_vendors
 
 from . import cards, services
 from .forms import ProductFilterForm
@@ -279,4 +279,22 @@ def search():
         categories=categories,
         suggested_categories=services.top_level_categories(categories),
         page_url=page_url_builder(form, q=query.text),
+    )
+
+
+@bp.get("/vendors/<slug>")
+def vendor_detail(slug: str):
+    vendor = get_public_vendor(slug=require_slug(slug))
+    if vendor is None:
+        abort(404)
+    categories = services.list_categories()
+    form = ProductFilterForm(request.args, categories=categories, vendors=None)
+    products = filtered_products(form, vendor=vendor)
+    return render_template(
+        "vendors/detail.html",
+        vendor=vendor,
+        form=form,
+        products=products,
+        categories=categories,
+        page_url=page_url_builder(form),
     )

@@ -1,6 +1,7 @@
 """Helpers that views of every domain share (views never import each other's modules)."""
 import re
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 from flask import abort, current_app, render_template, request
 from flask_wtf import FlaskForm
@@ -67,3 +68,17 @@ def refuse_unexpected_json() -> Response | None:
         if not getattr(view, "accepts_json", False):
             abort(415)
     return None
+
+
+def safe_next_url(target: str | None) -> str | None:
+    """`target` if it is a path on this site; anything that could leave the site is dropped."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return None
+    # Browsers read a backslash as a slash ("/\evil.example"), and control characters are
+    # stripped before parsing; both are ways off-site.
+    if "\\" in target or any(ord(ch) < 32 for ch in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target

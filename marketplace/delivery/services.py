@@ -21,7 +21,6 @@ from sqlalchemy.orm import contains_eager
 from marketplace.accounts.models import Address
 from marketplace.core.pagination import Page, paginate
 from marketplace.extensions import db
-from marketplace.orders.models import Order
 from marketplace.vendors.models import Vendor
 
 from .errors import DeliveryError, DeliveryErrorCode
@@ -413,17 +412,6 @@ def list_delivery_rounds(
             DeliveryRound.delivery_date, DeliveryRound.cutoff_at
         )
     return paginate(db.session, query.order_by(DeliveryRound.id), page=page, per_page=per_page)
-
-
-def list_round_stops(*, delivery_round: DeliveryRound) -> list[tuple[RoundStop, str]]:
-    """The round's stops in route order, each with its Order number."""
-    rows = db.session.execute(
-        select(RoundStop, Order.number)
-        .join(Order, Order.id == RoundStop.order_id)
-        .where(RoundStop.round_id == delivery_round.id)
-        .order_by(RoundStop.position, RoundStop.id)
-    )
-    return [(stop, number) for stop, number in rows]
 
 
 def _check_schedule(starts_at: datetime, ends_at: datetime) -> None:

@@ -3,13 +3,15 @@
 Checkout is one transaction: stock is taken with one conditional UPDATE per Variant (in id
 order, so concurrent checkouts never deadlock and never sell the same unit twice), the Order
 gets its number, one VendorOrder per Vendor with snapshots of its lines, the delivery booking,
-the Payment row and the emails to send. The payment itself is created at the provider only
-after that transaction commits (`payments.services.start_payment`).
+the emails to send, and what the caller adds with `on_placed` (checkout: the Payment row).
+The payment itself is created at the provider only after that transaction commits
+(`checkout.views.place`). Expiry of unpaid Orders is driven by
+`payments.services.expire_unpaid_orders`, which knows whether a payment is under way.
 """
 import hashlib
 import json
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from hmac import compare_digest
@@ -35,7 +37,7 @@ from marketplace.cart.services import (
 from marketplace.catalog.models import Variant
 from marketplace.core.outbox import enqueue
 from marketplace.delivery.errors import DeliveryError
-from marketplace.delivery.models import DeliveryRound, PickupSlot
+from marketplace.delivery.models import DeliveryRound, PickupSlot, RoundStop
 from marketplace.delivery.services import (
     DeliveryQuote,
     book_pickup_slot,
@@ -278,6 +280,7 @@ def place_order(
     review_digest: str,
     now: datetime,
     locale: str = "fr",
+    on_placed: Callable[[Order], None] | None = None,
 ) -> Order:
     """Turn the cart into an Order split per Vendor, in the caller's transaction.
 
@@ -286,7 +289,9 @@ def place_order(
     figures. Submitting the same `checkout_key` again (double click, second tab) returns the
     Order already placed, even when both submissions race. Each VendorOrder freezes its
     Vendor's commission rate; the commission is taken on the goods including VAT (why:
-    `pricing.commission_for`).
+    `pricing.commission_for`). `on_placed(order)` runs in the same savepoint once the Order
+    and its VendorOrders exist (checkout adds the Payment row there; orders knows nothing of
+    payments); an Order found again by its key does not run it.
     Raises `OrderError` (sold out, cart changed, delivery gone…) and leaves nothing behind.
     """
     customer_id = customer.id if customer is not None else None
@@ -298,6 +303,7 @@ def place_order(
             return _place(
                 cart=cart, customer=customer, email=email, address=address, delivery=delivery,
                 checkout_key=checkout_key, review_digest=review_digest, now=now, locale=locale,
+                on_placed=on_placed,
             )
     except (IntegrityError, OrderError):
         # The same checkout submitted twice at once: the twin committed first. Its work
@@ -318,6 +324,7 @@ def _existing_order(checkout_key: str, customer_id: int | None) -> Order | None:
 def _place(
     *, cart: Cart, customer: User | None, email: str, address: dict[str, str],
     delivery: DeliveryChoice, checkout_key: str, review_digest: str, now: datetime, locale: str,
+    on_placed: Callable[[Order], None] | None,
 ) -> Order:
     quote = quote_checkout(cart=cart, delivery=delivery, postcode=address.get("postcode"), now=now)
     if quote.summary.is_empty:
@@ -368,16 +375,8 @@ def _place(
         )
     _book_delivery(order, quote, now)
 
-    from marketplace.payments.models import Payment  # payments builds on orders, not the reverse
-
-    db.session.add(
-        Payment(
-            order_id=order.id,
-            gateway=current_app.config["PAYMENT_GATEWAY"],
-            amount_cents=order.total_cents,
-            currency=current_app.config["CURRENCY"],
-        )
-    )
+    if on_placed is not None:
+        on_placed(order)
     clear_cart(cart=cart)
     # The year's counter stays locked until commit: take it last, so that concurrent
     # checkouts queue behind each other for as short a time as possible.
@@ -608,19 +607,10 @@ def record_late_payment(*, order: Order, actor_label: str) -> None:
 # --- Expiry ----------------------------------------------------------------------------------
 
 
-def expire_unpaid_orders(*, now: datetime, limit: int = 200) -> int:
-    """Expire Orders left unpaid past their deadline; their stock and bookings go back.
-
-    Safe to run twice or from two workers at once (rows are locked, locked ones skipped, and
-    only Orders still awaiting payment are touched). An Order whose payment is already
-    being processed is left for the provider's answer. The payment is cancelled at the
-    provider after commit (a task), so a forgotten browser tab cannot pay for goods given
-    back; if money arrives anyway, `sync_payment` records it for a refund.
-    Returns how many Orders expired.
-    """
-    from marketplace.payments.states import PaymentStatus
-
-    orders = db.session.scalars(
+def unpaid_orders_past_deadline(*, now: datetime, limit: int = 200) -> list[Order]:
+    """Orders still awaiting payment past their deadline, locked (locked ones skipped, so two
+    workers never expire the same Order): `payments.services.expire_unpaid_orders` decides."""
+    return db.session.scalars(
         select(Order)
         .where(Order.status.in_(list(_AWAITING_PAYMENT)), Order.expires_at <= now)
         .order_by(Order.id)
@@ -628,39 +618,31 @@ def expire_unpaid_orders(*, now: datetime, limit: int = 200) -> int:
         .with_for_update(skip_locked=True)
         .execution_options(populate_existing=True)
     ).all()
-    expired = 0
-    for order in orders:
-        payment = order.payment
-        if payment is not None and payment.status in (
-            PaymentStatus.PROCESSING, PaymentStatus.SUCCEEDED
-        ):
-            continue
-        transition_order(
-            order=order, event=OrderEvent_.EXPIRE, actor_label="system",
-            note=_("Délai de paiement dépassé"),
+
+
+def expire_order(*, order: Order) -> None:
+    """The Order expires unpaid: its VendorOrders are cancelled, its stock and delivery
+    booking go back, the customer is told. (Its payment is the caller's business.)"""
+    transition_order(
+        order=order, event=OrderEvent_.EXPIRE, actor_label="system",
+        note=_("Délai de paiement dépassé"),
+    )
+    for vendor_order in order.vendor_orders:
+        transition_vendor_order(
+            vendor_order=vendor_order, event=VendorOrderEvent.CANCEL, actor_label="system"
         )
-        for vendor_order in order.vendor_orders:
-            transition_vendor_order(
-                vendor_order=vendor_order, event=VendorOrderEvent.CANCEL, actor_label="system"
-            )
-        if payment is not None:
-            enqueue("payments.cancel_payment", dedupe_key=f"payment-cancel:{payment.id}",
-                    payment_id=payment.id)
-        return_stock(
-            units=(
-                (line.variant_id, line.quantity)
-                for vendor_order in order.vendor_orders
-                for line in vendor_order.lines
-            )
+    return_stock(
+        units=(
+            (line.variant_id, line.quantity)
+            for vendor_order in order.vendor_orders
+            for line in vendor_order.lines
         )
-        if order.pickup_slot_id is not None:
-            release_pickup_slot(slot_id=order.pickup_slot_id, order_id=order.id)
-        if order.delivery_round_id is not None:
-            release_round_stop(order_id=order.id)
-        _send_order_email(order, template="order_expired", dedupe="order-expired")
-        expired += 1
-    db.session.flush()
-    return expired
+    )
+    if order.pickup_slot_id is not None:
+        release_pickup_slot(slot_id=order.pickup_slot_id, order_id=order.id)
+    if order.delivery_round_id is not None:
+        release_round_stop(order_id=order.id)
+    _send_order_email(order, template="order_expired", dedupe="order-expired")
 
 
 def return_stock(*, units: Iterable[tuple[int | None, int]]) -> None:
@@ -721,6 +703,17 @@ def customer_orders_query(*, customer: User):  # noqa: ANN201  (a Select, for pa
         .options(selectinload(Order.vendor_orders).joinedload(VendorOrder.vendor))
         .order_by(Order.placed_at.desc(), Order.id.desc())
     )
+
+
+def list_round_stops(*, delivery_round: DeliveryRound) -> list[tuple[RoundStop, str]]:
+    """The round's stops in route order, each with its Order number."""
+    rows = db.session.execute(
+        select(RoundStop, Order.number)
+        .join(Order, Order.id == RoundStop.order_id)
+        .where(RoundStop.round_id == delivery_round.id)
+        .order_by(RoundStop.position, RoundStop.id)
+    )
+    return [(stop, number) for stop, number in rows]
 
 
 # --- Emails ----------------------------------------------------------------------------------

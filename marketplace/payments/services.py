@@ -7,21 +7,25 @@ replayed or late message finds nothing left to do.
 from collections import deque
 from datetime import datetime
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from marketplace.core.models import utcnow
+from marketplace.core.outbox import enqueue
 from marketplace.extensions import db
 from marketplace.orders.errors import OrderError, OrderErrorCode
 from marketplace.orders.models import Order, VendorOrder
 from marketplace.orders.services import (
+    expire_order,
     is_order_payable,
     mark_order_paid,
     mark_order_payment_failed,
     mark_order_payment_retried,
     order_awaits_payment,
     record_late_payment,
+    unpaid_orders_past_deadline,
 )
 
 from .gateway import IntentResult
@@ -162,6 +166,19 @@ def sync_payment(
     return bool(events)
 
 
+def add_payment(order: Order) -> Payment:
+    """The Order's Payment row, in the transaction that places the Order (checkout passes this
+    to `orders.services.place_order`); the provider hears of it after commit (`start_payment`)."""
+    payment = Payment(
+        order_id=order.id,
+        gateway=current_app.config["PAYMENT_GATEWAY"],
+        amount_cents=order.total_cents,
+        currency=current_app.config["CURRENCY"],
+    )
+    db.session.add(payment)
+    return payment
+
+
 def start_payment(*, payment: Payment) -> IntentResult:
     """Create the provider's payment for an Order that was just placed (after its commit).
 
@@ -231,3 +248,29 @@ def cancel_open_payment(*, payment: Payment) -> None:
         payment.provider_ref, idempotency_key=f"order-{payment.order_id}-payment-cancel"
     )
     sync_payment(payment=payment, result=result, actor_label="payment provider")
+
+
+def expire_unpaid_orders(*, now: datetime, limit: int = 200) -> int:
+    """Expire Orders left unpaid past their deadline; their stock and bookings go back.
+
+    Safe to run twice or from two workers at once (rows are locked, locked ones skipped, and
+    only Orders still awaiting payment are touched). An Order whose payment is already
+    being processed is left for the provider's answer. The payment is cancelled at the
+    provider after commit (a task), so a forgotten browser tab cannot pay for goods given
+    back; if money arrives anyway, `sync_payment` records it for a refund.
+    Returns how many Orders expired.
+    """
+    expired = 0
+    for order in unpaid_orders_past_deadline(now=now, limit=limit):
+        payment = order.payment
+        if payment is not None and payment.status in (
+            PaymentStatus.PROCESSING, PaymentStatus.SUCCEEDED
+        ):
+            continue
+        if payment is not None:
+            enqueue("payments.cancel_payment", dedupe_key=f"payment-cancel:{payment.id}",
+                    payment_id=payment.id)
+        expire_order(order=order)
+        expired += 1
+    db.session.flush()
+    return expired

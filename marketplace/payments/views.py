@@ -25,7 +25,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from marketplace.accounts.policies import admin_required, vendor_member_required
+from marketplace.accounts.policies import admin_required
 from marketplace.core.models import utcnow
 from marketplace.core.money import format_cents
 from marketplace.core.transactions import errors_redirect_to
@@ -34,6 +34,7 @@ from marketplace.extensions import csrf, db
 from marketplace.orders.models import Order, VendorOrder
 from marketplace.orders.services import is_order_payable
 from marketplace.orders.views import order_url, viewable_order
+from marketplace.vendors.policies import vendor_member_required
 
 from . import services
 from .connect import refresh_vendor_account, start_vendor_onboarding

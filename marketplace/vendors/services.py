@@ -3,7 +3,6 @@ from collections.abc import Sequence
 
 from sqlalchemy import Select, select
 
-from marketplace.catalog.search import SearchQuery, vendor_match
 from marketplace.extensions import db
 
 from .models import Vendor, VendorStatus
@@ -35,16 +34,3 @@ def get_public_vendor(*, slug: str) -> Vendor | None:
     """The Vendor behind a public page, or None when unknown or not (or no longer) approved."""
     return db.session.scalars(public_vendors_statement().where(Vendor.slug == slug)).first()
 
-
-def search_vendors(*, query: SearchQuery, limit: int) -> Sequence[Vendor]:
-    """Approved Vendors matching a search, best first."""
-    if query.is_empty:
-        return ()
-    matches, relevance = vendor_match(query, db.session.get_bind().dialect.name)
-    statement = (
-        public_vendors_statement()
-        .where(matches)
-        .order_by(relevance.desc(), Vendor.name)
-        .limit(limit)
-    )
-    return db.session.scalars(statement).all()

@@ -1,15 +1,12 @@
-"""Web entry points of the vendors domain: the public pages of the hub's Vendors."""
-from flask import Blueprint, abort, render_template, request
+"""Web entry points of the vendors domain: the list of the hub's Vendors (a Vendor's own
+page lists its Products: catalog.views.vendor_detail)."""
+from flask import Blueprint, render_template, request
 from flask_babel import lazy_gettext as _l
 from jinja2 import pass_context
 from jinja2.runtime import Context
 
-from marketplace.catalog import services as catalog
-from marketplace.catalog.forms import ProductFilterForm
-from marketplace.catalog.views import filtered_products, page_url_builder, require_slug
-
 from .models import VendorKind
-from .services import get_public_vendor, list_public_vendors
+from .services import list_public_vendors
 
 bp = Blueprint("vendors", __name__)
 
@@ -50,20 +47,3 @@ def vendor_list():
         "vendors/index.html", vendors=vendors, kind=kind, kinds=tuple(VendorKind)
     )
 
-
-@bp.get("/vendors/<slug>")
-def vendor_detail(slug: str):
-    vendor = get_public_vendor(slug=require_slug(slug))
-    if vendor is None:
-        abort(404)
-    categories = catalog.list_categories()
-    form = ProductFilterForm(request.args, categories=categories, vendors=None)
-    products = filtered_products(form, vendor=vendor)
-    return render_template(
-        "vendors/detail.html",
-        vendor=vendor,
-        form=form,
-        products=products,
-        categories=categories,
-        page_url=page_url_builder(form),
-    )

@@ -4,7 +4,8 @@ from flask import g
 from flask_login import login_user
 from werkzeug.exceptions import Forbidden
 
-from marketplace.accounts.policies import admin_required, vendor_member_required
+from marketplace.accounts.policies import admin_required
+from marketplace.vendors.policies import vendor_member_required
 from tests.factories.accounts import AdminFactory, UserFactory
 from tests.factories.vendors import VendorFactory, VendorMemberFactory
 

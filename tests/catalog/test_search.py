@@ -3,9 +3,8 @@ import pytest
 
 from marketplace.catalog.models import ProductStatus
 from marketplace.catalog.search import MAX_QUERY_LENGTH, normalize_query
-from marketplace.catalog.services import ProductFilters, ProductSort, search_catalog
+from marketplace.catalog.services import ProductFilters, ProductSort, search_catalog, search_vendors
 from marketplace.vendors.models import VendorStatus
-from marketplace.vendors.services import search_vendors
 from tests.factories.catalog import CategoryFactory, make_product_for_sale
 from tests.factories.vendors import VendorFactory
 

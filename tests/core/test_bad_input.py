@@ -66,7 +66,7 @@ def world(db_session):
             "key": "products/none.jpg",
         },
         "slugs": {"catalog.category": product.category.slug,
-                  "vendors.vendor_detail": member.vendor.slug},
+                  "catalog.vendor_detail": member.vendor.slug},
         "default_slug": product.slug,
         "token": order.access_token,
     }

@@ -4,12 +4,12 @@ from datetime import UTC, datetime
 from marketplace.accounts.models import User
 from marketplace.cart.models import Cart
 from marketplace.catalog.models import Variant
+from marketplace.checkout.services import place_order
 from marketplace.extensions import db
 from marketplace.orders.models import DeliveryMethod, Order
 from marketplace.orders.services import (
     DeliveryChoice,
     new_checkout_key,
-    place_order,
     quote_checkout,
 )
 

@@ -10,10 +10,11 @@ from sqlalchemy import func, select
 
 from marketplace.cart.models import Cart
 from marketplace.catalog.models import Variant
+from marketplace.checkout.services import place_order
 from marketplace.extensions import db
 from marketplace.orders.errors import OrderError
 from marketplace.orders.models import Order, OrderLine
-from marketplace.orders.services import new_checkout_key, place_order, quote_checkout
+from marketplace.orders.services import new_checkout_key, quote_checkout
 from tests.factories.catalog import ProductFactory, VariantFactory
 from tests.factories.orders import CASTRES_ADDRESS, VENDOR_SHIPPING, fill_cart
 from tests.factories.vendors import VendorFactory

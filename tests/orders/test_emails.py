@@ -8,8 +8,7 @@ from sqlalchemy import select
 from marketplace.core.outbox import OutboxMessage
 from marketplace.extensions import db
 from marketplace.notifications.services import send_templated_email
-from marketplace.orders.services import expire_unpaid_orders
-from marketplace.payments.services import confirm_payment
+from marketplace.payments.services import confirm_payment, expire_unpaid_orders
 from tests.factories.catalog import ProductFactory, VariantFactory
 from tests.factories.delivery import PickupSlotFactory
 from tests.factories.orders import check_out, fill_cart, pickup

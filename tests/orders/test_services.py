@@ -4,6 +4,7 @@ import pytest
 from sqlalchemy import select
 
 from marketplace.cart.models import CartLine
+from marketplace.checkout.services import place_order
 from marketplace.core.errors import InvalidTransition
 from marketplace.core.outbox import OutboxMessage
 from marketplace.delivery.models import PickupBooking, RoundStop
@@ -11,14 +12,13 @@ from marketplace.extensions import db
 from marketplace.orders.errors import OrderError, OrderErrorCode
 from marketplace.orders.models import DeliveryMethod, Order, OrderEvent, VendorOrder
 from marketplace.orders.services import (
-    expire_unpaid_orders,
     new_checkout_key,
-    place_order,
     quote_checkout,
     transition_order,
     transition_vendor_order,
 )
 from marketplace.orders.states import OrderEvent_, OrderStatus, VendorOrderEvent, VendorOrderStatus
+from marketplace.payments.services import expire_unpaid_orders
 from marketplace.payments.states import PaymentStatus
 from tests.factories.accounts import UserFactory
 from tests.factories.catalog import CategoryFactory, ProductFactory, VariantFactory

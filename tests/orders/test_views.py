@@ -14,8 +14,8 @@ from marketplace.core.models import utcnow
 from marketplace.extensions import db
 from marketplace.notifications.models import SentEmail
 from marketplace.orders.models import Order
-from marketplace.orders.services import expire_unpaid_orders
 from marketplace.orders.states import OrderStatus
+from marketplace.payments.services import expire_unpaid_orders
 from tests.factories.accounts import AddressFactory, UserFactory
 from tests.factories.catalog import ProductFactory, VariantFactory
 from tests.factories.delivery import DeliveryRoundFactory, DeliveryZoneFactory, PickupSlotFactory

@@ -10,7 +10,6 @@ from marketplace.core.outbox import OutboxMessage
 from marketplace.extensions import db
 from marketplace.orders.errors import OrderError, OrderErrorCode
 from marketplace.orders.models import OrderEvent
-from marketplace.orders.services import expire_unpaid_orders
 from marketplace.orders.states import OrderStatus, VendorOrderStatus
 from marketplace.payments.models import PaymentStatusChange
 from marketplace.payments.registry import get_gateway
@@ -18,6 +17,7 @@ from marketplace.payments.services import (
     answer_authentication,
     cancel_open_payment,
     confirm_payment,
+    expire_unpaid_orders,
     start_payment,
     sync_payment,
     transition_payment,

@@ -10,7 +10,7 @@ from marketplace.cart.models import Cart
 from marketplace.core.models import utcnow
 from marketplace.extensions import db
 from marketplace.orders.models import Order
-from marketplace.orders.services import expire_unpaid_orders
+from marketplace.payments.services import expire_unpaid_orders
 from tests.factories.accounts import AddressFactory, AdminFactory, UserFactory
 from tests.factories.catalog import ProductFactory, VariantFactory
 from tests.factories.orders import check_out, fill_cart

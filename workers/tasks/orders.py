@@ -2,7 +2,7 @@
 from celery import shared_task
 
 from marketplace.core.models import utcnow
-from marketplace.orders.services import expire_unpaid_orders
+from marketplace.payments.services import expire_unpaid_orders
 
 
 @shared_task(name="orders.expire_unpaid")
