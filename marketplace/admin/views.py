@@ -43,6 +43,17 @@ SECTIONS = [
         _l("Dates, clôtures et capacité du camion."),
     ),
     (
+        "delivery.plans",
+        _l("Tournées et créneaux réguliers"),
+        _l("Jours, horaires, clôtures et capacités : les dates sont créées d'avance."),
+    ),
+    (
+        "logistics.driver_rounds",
+        _l("Tournées du jour"),
+        _l("La page du chauffeur : arrêts dans l'ordre, livré ou échec."),
+    ),
+    ("logistics.counter", _l("Comptoir de retrait"), _l("Retrouver une commande et la remettre.")),
+    (
         "content_admin.pages",
         _l("Pages légales et coopérative"),
         _l("CGV, mentions légales, données personnelles, contact, adresse et horaires."),
@@ -180,7 +191,12 @@ def delivery_zones():
 
 
 def _zone_values(form: DeliveryZoneForm) -> dict:
-    return {"name": form.name.data, "postcodes": form.postcodes.data, "fee_cents": form.fee.data}
+    return {
+        "name": form.name.data,
+        "postcodes": form.postcodes.data,
+        "fee_cents": form.fee.data,
+        "free_threshold_cents": form.free_threshold.data,
+    }
 
 
 def _zone_errors(form: DeliveryZoneForm) -> dict:
@@ -216,6 +232,7 @@ def edit_delivery_zone(zone_id: int):
         form.name.data = zone.name
         form.postcodes.data = ", ".join(zone.postcodes or [])
         form.fee.data = zone.fee_cents
+        form.free_threshold.data = zone.free_threshold_cents
     if form.validate_on_submit():
         response = _save(
             form,
