@@ -8,6 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     IntegerField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -42,7 +43,7 @@ def _weekdays() -> WeekdaysField:
     return WeekdaysField(
         _l("Jours de la semaine"),
         coerce=int,
-        choices=WEEKDAYS,
+        choices=[SelectChoice(day, label) for day, label in WEEKDAYS],
         validators=[InputRequired(_l("Choisissez au moins un jour."))],
     )
 

@@ -1,6 +1,7 @@
 """Web entry points of the delivery domain: the Admins' recurring round and pickup plans."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from wtforms import SelectChoice
 
 from marketplace.accounts.policies import admin_required
 from marketplace.core.models import utcnow
@@ -44,7 +45,9 @@ def run_planner():
 
 def _round_plan_form() -> RoundPlanForm:
     form = RoundPlanForm()
-    form.zone_id.choices = [(zone.id, zone.name) for zone in delivery.list_delivery_zones()]
+    form.zone_id.choices = [
+        SelectChoice(zone.id, zone.name) for zone in delivery.list_delivery_zones()
+    ]
     return form
 
 

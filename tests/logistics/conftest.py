@@ -28,6 +28,10 @@ def pay(order):  # noqa: ANN001, ANN201
 
 @pytest.fixture
 def hub(db_session):
+    return build_hub()
+
+
+def build_hub() -> dict:
     """Two Vendors; a round through Castres, Mazamet, Saïx and Labruguière; a pickup slot."""
     weaver = VendorFactory(name="Tissage Azaïs", contact_email="tissage@example.fr")
     honey = VendorFactory(name="Rucher d'Anglès", contact_email="rucher@example.fr")

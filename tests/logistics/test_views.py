@@ -1,0 +1,194 @@
+"""The hub's pages: who may enter, the run sheets and printable lists, the driver's page, the
+counter, the plans, and a Customer moving their booking."""
+import html
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from marketplace.accounts.models import Role
+from marketplace.delivery.models import RoundPlan, RoundStop
+from marketplace.delivery.states import RunStatus, StopStatus
+from marketplace.extensions import db
+from marketplace.logistics import services as logistics
+from marketplace.orders.states import OrderStatus, VendorOrderStatus
+from tests.factories.accounts import AdminFactory, UserFactory
+from tests.factories.delivery import DeliveryRoundFactory
+
+from .conftest import LATER, NOW
+
+
+def text(response) -> str:  # noqa: ANN001
+    return html.unescape(response.get_data(as_text=True))
+
+
+@pytest.fixture
+def closed(hub):
+    logistics.close_due(now=LATER)
+    db.session.commit()
+    return hub
+
+
+@pytest.fixture
+def admin(login_as):
+    user = login_as(AdminFactory())
+    db.session.commit()
+    return user
+
+
+@pytest.fixture
+def driver_user(login_as):
+    user = login_as(UserFactory(role=Role.HUB_STAFF))
+    db.session.commit()
+    return user
+
+
+def test_hub_staff_reach_driver_and_counter_but_not_the_admin(client, closed, driver_user):
+    assert client.get("/hub/rounds").status_code == 200
+    assert client.get(f"/hub/rounds/{closed['round'].id}").status_code == 200
+    assert client.get("/hub/counter").status_code == 200
+    assert client.get(f"/admin/delivery-rounds/{closed['round'].id}/run").status_code == 403
+    assert client.get("/admin/plans/").status_code == 403
+    assert client.get("/admin/").status_code == 403
+
+
+def test_customers_reach_no_hub_page(client, closed, login_as):
+    login_as(UserFactory())
+    db.session.commit()
+    assert client.get("/hub/rounds").status_code == 403
+    assert client.get("/hub/counter").status_code == 403
+    assert client.post(f"/hub/counter/{closed['orders']['pickup'].number}/hand-over"
+                       ).status_code == 403
+
+
+def test_round_run_sheet_and_printable_lists(client, closed, admin):
+    round_id = closed["round"].id
+    page = text(client.get(f"/admin/delivery-rounds/{round_id}/run"))
+    assert "Tissage Azaïs" in page and "Rucher d'Anglès" in page
+    assert "3 manquants" in page
+    stops = text(client.get(f"/admin/delivery-rounds/{round_id}/print/stops"))
+    assert stops.index("Saïx") < stops.index("Mazamet")
+    assert "05 63 00 00 01" in stops
+    loading = text(client.get(f"/admin/delivery-rounds/{round_id}/print/loading"))
+    assert "Liste de chargement" in loading and "Tissage Azaïs" in loading
+    pick = text(client.get(
+        f"/admin/delivery-rounds/{round_id}/print/pick?vendor={closed['honey'].id}"))
+    assert "Miel" in pick and "Écharpe" not in pick
+    assert client.get(f"/admin/delivery-rounds/{round_id}/print/nope").status_code == 404
+    slot_page = client.get(f"/admin/pickup-slots/{closed['slot'].id}/run")
+    assert slot_page.status_code == 200
+    assert client.get(f"/admin/pickup-slots/{closed['slot'].id}/print/pick").status_code == 200
+
+
+def test_admin_checks_in_reminds_reorders_and_cancels(client, closed, admin):
+    round_id = closed["round"].id
+    vendor_order = closed["orders"]["mazamet"].vendor_orders[0]
+    response = client.post(f"/admin/delivery-rounds/{round_id}/check-in/{vendor_order.id}")
+    assert response.status_code == 303
+    assert vendor_order.status == VendorOrderStatus.AT_HUB
+    # A VendorOrder of another round or slot is not found through this round.
+    pickup_vo = closed["orders"]["pickup"].vendor_orders[0]
+    assert client.post(
+        f"/admin/delivery-rounds/{round_id}/check-in/{pickup_vo.id}").status_code == 404
+    assert client.post(
+        f"/admin/delivery-rounds/{round_id}/remind/{closed['weaver'].id}").status_code == 303
+    stop = db.session.scalar(select(RoundStop).where(
+        RoundStop.order_id == closed["orders"]["mazamet"].id))
+    before = stop.position
+    client.post(f"/admin/delivery-rounds/{round_id}/stops/{stop.id}/move",
+                data={"direction": "up"})
+    db.session.refresh(stop)
+    assert stop.position < before
+    assert client.post(f"/admin/delivery-rounds/{round_id}/cancel").status_code == 303
+    assert closed["round"].status == RunStatus.CANCELLED
+
+
+def test_driver_marks_delivered_and_failed(client, closed, driver_user):
+    logistics.check_in(vendor_order=closed["orders"]["castres"].vendor_orders[0],
+                       actor=driver_user)
+    db.session.commit()
+    round_id = closed["round"].id
+    castres = db.session.scalar(select(RoundStop).where(
+        RoundStop.order_id == closed["orders"]["castres"].id))
+    saix = db.session.scalar(select(RoundStop).where(
+        RoundStop.order_id == closed["orders"]["saix"].id))
+    page = text(client.get(f"/hub/rounds/{round_id}"))
+    assert "Prochain arrêt" in page and "tel:0612345678" in page
+    assert client.post(f"/hub/rounds/{round_id}/stops/{castres.id}/delivered").status_code == 303
+    assert client.post(f"/hub/rounds/{round_id}/stops/{saix.id}/failed",
+                       data={"reason": "Adresse introuvable"}).status_code == 303
+    db.session.refresh(castres)
+    db.session.refresh(saix)
+    assert castres.status == StopStatus.DELIVERED and saix.status == StopStatus.FAILED
+    assert closed["orders"]["castres"].status == OrderStatus.COMPLETED
+    assert closed["orders"]["saix"].status == OrderStatus.PAID
+    # A second tap changes nothing and says so.
+    again = client.post(f"/hub/rounds/{round_id}/stops/{castres.id}/delivered",
+                        follow_redirects=True)
+    assert "déjà été marqué" in text(again)
+
+
+def test_counter_finds_and_hands_over(client, closed, driver_user):
+    order = closed["orders"]["pickup"]
+    for vendor_order in order.vendor_orders:
+        logistics.check_in(vendor_order=vendor_order, actor=driver_user)
+    db.session.commit()
+    page = text(client.get("/hub/counter", query_string={"q": "paul@"}))
+    assert order.number in page and "Remettre au client" in page
+    response = client.post(f"/hub/counter/{order.number}/hand-over", follow_redirects=True)
+    assert "2 colis" in text(response)
+    assert order.status == OrderStatus.COMPLETED
+
+
+def test_plans_pages_create_a_round_plan(client, hub, admin):
+    assert client.get("/admin/plans/").status_code == 200
+    assert client.get("/admin/plans/rounds/new").status_code == 200
+    assert client.get("/admin/plans/pickup/new").status_code == 200
+    response = client.post("/admin/plans/rounds/new", data={
+        "zone_id": hub["zone"].id, "weekdays": ["1", "4"], "departure_time": "09:00",
+        "cutoff_days_before": "1", "cutoff_time": "18:00", "capacity_stops": "25",
+        "capacity_kg": "300",
+    })
+    assert response.status_code == 303
+    plan = db.session.scalars(select(RoundPlan)).one()
+    assert (plan.weekdays, plan.capacity_grams) == ([1, 4], 300_000)
+    assert client.get(f"/admin/plans/rounds/{plan.id}").status_code == 200
+    assert "mardi, vendredi" in text(client.get("/admin/plans/"))
+    response = client.post("/admin/plans/pickup/new", data={
+        "name": "Samedi matin", "weekdays": ["5"], "start_time": "09:00", "end_time": "12:00",
+        "capacity": "40", "fee": "0", "cutoff_hours_before": "18",
+    })
+    assert response.status_code == 303
+    assert client.post("/admin/plans/run").status_code == 303
+
+
+def test_customer_moves_their_booking_from_the_order_page(client, hub, login_as):
+    from tests.factories.orders import by_round, check_out, fill_cart
+
+    customer = login_as(UserFactory())
+    order = check_out(fill_cart((hub["jar"], 1)), customer=customer,
+                      delivery=by_round(hub["round"]))
+    other = DeliveryRoundFactory(zone=hub["zone"], cutoff_at=NOW + timedelta(days=4),
+                                 delivery_date=(NOW + timedelta(days=5)).date())
+    db.session.commit()
+    detail = text(client.get(f"/account/orders/{order.number}"))
+    assert f"/account/orders/{order.number}/delivery" in detail
+    page = client.get(f"/account/orders/{order.number}/delivery")
+    assert page.status_code == 200
+    response = client.post(f"/account/orders/{order.number}/delivery",
+                           data={"target": other.id})
+    assert response.status_code == 303
+    assert order.delivery_round_id == other.id
+    # Another customer's Order is not found.
+    login_as(UserFactory())
+    db.session.commit()
+    assert client.get(f"/account/orders/{order.number}/delivery").status_code == 404
+
+
+def test_guest_moves_with_the_secret_link_only(client, hub):
+    order = hub["orders"]["pickup"]
+    db.session.commit()
+    assert client.get(f"/orders/{order.number}/delivery").status_code == 404
+    assert client.get(f"/orders/{order.number}/delivery?token=wrong").status_code == 404
+    page = client.get(f"/orders/{order.number}/delivery?token={order.access_token}")
+    assert page.status_code == 200
