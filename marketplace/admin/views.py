@@ -54,6 +54,11 @@ SECTIONS = [
     ),
     ("logistics.counter", _l("Comptoir de retrait"), _l("Retrouver une commande et la remettre.")),
     (
+        "logistics.report",
+        _l("Bilan des tournées"),
+        _l("Frais encaissés, arrêts, kilos, ateliers servis et échecs, par mois."),
+    ),
+    (
         "content_admin.pages",
         _l("Pages légales et coopérative"),
         _l("CGV, mentions légales, données personnelles, contact, adresse et horaires."),

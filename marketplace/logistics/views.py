@@ -6,6 +6,8 @@
   shop counter.
 - Customers: moving their booking to another date, from their Order page.
 """
+from datetime import date
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -16,7 +18,12 @@ from marketplace.core.models import utcnow
 from marketplace.core.transactions import errors_redirect_to
 from marketplace.delivery import services as delivery
 from marketplace.delivery.models import DeliveryRound, PickupSlot, RoundStop
-from marketplace.delivery.states import RUN_STATUS_LABELS, STOP_STATUS_LABELS, RunStatus
+from marketplace.delivery.states import (
+    RUN_STATUS_LABELS,
+    STOP_STATUS_LABELS,
+    RunStatus,
+    StopStatus,
+)
 from marketplace.extensions import db
 from marketplace.orders.models import DeliveryMethod, Order, VendorOrder
 from marketplace.orders.services import (
@@ -24,7 +31,7 @@ from marketplace.orders.services import (
     find_customer_order,
     find_order_by_token,
 )
-from marketplace.orders.states import VENDOR_ORDER_STATUS_LABELS
+from marketplace.orders.states import VENDOR_ORDER_STATUS_LABELS, VendorOrderStatus
 
 from . import services as logistics
 
@@ -34,6 +41,9 @@ bp = Blueprint("logistics", __name__)
 @bp.app_context_processor
 def inject_labels() -> dict:
     return {
+        "RunStatus": RunStatus,
+        "StopStatus": StopStatus,
+        "VendorOrderStatus": VendorOrderStatus,
         "run_status_label": lambda status: RUN_STATUS_LABELS[RunStatus(status)],
         "stop_status_label": lambda status: STOP_STATUS_LABELS.get(status, status),
         "parcel_status_label": lambda status: VENDOR_ORDER_STATUS_LABELS.get(status, status),
@@ -263,6 +273,29 @@ def slot_sheet(slot_id: int, sheet: str):
     abort(404)
 
 
+@bp.get("/admin/delivery-report")
+@admin_required
+def report():
+    """Fees, stops, kilograms, Vendors served and failed deliveries per round, for a month."""
+    today = delivery.utc_to_hub_time(utcnow()).date()
+    try:
+        year, month = (int(part) for part in request.args.get("month", "").split("-"))
+        if not (2000 <= year <= 2100 and 1 <= month <= 12):
+            raise ValueError
+    except ValueError:
+        year, month = today.year, today.month
+    reports = logistics.month_report(year=year, month=month)
+    previous = (year - (month == 1), (month - 2) % 12 + 1)
+    following = (year + (month == 12), month % 12 + 1)
+    return render_template(
+        "logistics/report.html",
+        reports=reports,
+        month=date(year, month, 1),
+        previous=f"{previous[0]:04d}-{previous[1]:02d}",
+        following=f"{following[0]:04d}-{following[1]:02d}",
+    )
+
+
 # --- Drivers ------------------------------------------------------------------------------------
 
 
@@ -285,7 +318,7 @@ def driver_rounds():
 def driver(round_id: int):
     delivery_round = db.get_or_404(DeliveryRound, round_id)
     stops = logistics.stop_sheets(delivery_round=delivery_round)
-    next_stop = next((sheet for sheet in stops if sheet.stop.status == "pending"), None)
+    next_stop = next((sheet for sheet in stops if sheet.stop.status == StopStatus.PENDING), None)
     return render_template(
         "logistics/driver.html", delivery_round=delivery_round, stops=stops, next_stop=next_stop
     )

@@ -289,3 +289,20 @@ def test_cutoff_on_two_workers_at_once_closes_each_round_once(app, committed_db)
         closed = db.session.get(DeliveryRound, round_id)
         assert closed.status == RunStatus.CLOSED
         assert db.session.scalar(select(func.count()).select_from(DeliveryRound)) == 1
+
+
+def test_month_report_counts_fees_stops_kilograms_vendors_and_failures(hub):
+    _close(hub)
+    admin = AdminFactory()
+    _check_in_all(hub, admin)
+    saix = db.session.scalar(select(RoundStop).where(
+        RoundStop.order_id == hub["orders"]["saix"].id))
+    logistics.mark_stop_failed(stop=saix, actor=admin, reason="", now=LATER)
+    day = hub["round"].delivery_date
+    [report] = logistics.month_report(year=day.year, month=day.month)
+    paid = [hub["orders"][key] for key in ("mazamet", "castres", "saix", "labruguiere")]
+    assert report.fees_cents == sum(order.delivery_cents for order in paid) > 0
+    assert report.stops == 4 and report.failed == 1 and report.delivered == 0
+    # Mazamet 300 g + 1 kg, Castres 500 g, Saïx 600 g, Labruguière 300 g; the unpaid left out.
+    assert report.grams == 2700
+    assert report.vendors == 2

@@ -192,3 +192,10 @@ def test_guest_moves_with_the_secret_link_only(client, hub):
     assert client.get(f"/orders/{order.number}/delivery?token=wrong").status_code == 404
     page = client.get(f"/orders/{order.number}/delivery?token={order.access_token}")
     assert page.status_code == 200
+
+
+def test_month_report_page(client, closed, admin):
+    day = closed["round"].delivery_date
+    page = text(client.get(f"/admin/delivery-report?month={day.year}-{day.month:02d}"))
+    assert closed["zone"].name in page and "Total du mois" in page
+    assert client.get("/admin/delivery-report?month=nonsense").status_code == 200
