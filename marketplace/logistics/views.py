@@ -8,7 +8,17 @@
 """
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
@@ -34,6 +44,7 @@ from marketplace.orders.services import (
 from marketplace.orders.states import VENDOR_ORDER_STATUS_LABELS, VendorOrderStatus
 
 from . import services as logistics
+from .pdf import html_to_pdf
 
 bp = Blueprint("logistics", __name__)
 
@@ -172,6 +183,8 @@ def round_sheet(round_id: int, sheet: str):
         "slot": None,
         "what": logistics.round_words(delivery_round),
         "deadline": logistics.drop_off_deadline(delivery_round=delivery_round),
+        "pdf_url": url_for("logistics.round_sheet_pdf", round_id=round_id, sheet=sheet,
+                           vendor=request.args.get("vendor", type=int)),
     }
     if sheet == "loading":
         return render_template("logistics/sheet_loading.html", loads=loads, **context)
@@ -184,6 +197,57 @@ def round_sheet(round_id: int, sheet: str):
     if sheet == "pick":
         return render_template("logistics/sheet_pick.html", loads=_only_vendor(loads), **context)
     abort(404)
+
+
+_SHEET_TITLES = {
+    "loading": lambda: _("Liste de chargement"),
+    "stops": lambda: _("Liste des arrêts"),
+    "pick": lambda: _("Listes de préparation"),
+}
+
+
+def _pdf_response(sheet: str, *, filename: str, **context: object) -> Response:
+    """The PDF copy of a list, from the same data as the printable page."""
+    title = _SHEET_TITLES[sheet]()
+    html = render_template("logistics/sheet_pdf.html", sheet=sheet, title=title, **context)
+    response = make_response(html_to_pdf(html, title=title))
+    response.headers["Content-Type"] = "application/pdf"
+    response.headers["Content-Disposition"] = f'inline; filename="{filename}.pdf"'
+    return response
+
+
+@bp.get("/admin/delivery-rounds/<int:round_id>/print/<sheet>.pdf")
+@admin_required
+def round_sheet_pdf(round_id: int, sheet: str):
+    if sheet not in _SHEET_TITLES:
+        abort(404)
+    delivery_round = db.get_or_404(DeliveryRound, round_id)
+    loads = logistics.round_loads(delivery_round=delivery_round)
+    return _pdf_response(
+        sheet,
+        filename=f"tournee-{delivery_round.delivery_date.isoformat()}-{round_id}-{sheet}",
+        loads=_only_vendor(loads) if sheet == "pick" else loads,
+        stops=logistics.stop_sheets(delivery_round=delivery_round) if sheet == "stops" else [],
+        what=logistics.round_words(delivery_round),
+        deadline=logistics.drop_off_deadline(delivery_round=delivery_round),
+    )
+
+
+@bp.get("/admin/pickup-slots/<int:slot_id>/print/<sheet>.pdf")
+@admin_required
+def slot_sheet_pdf(slot_id: int, sheet: str):
+    if sheet not in ("loading", "pick"):
+        abort(404)
+    slot = db.get_or_404(PickupSlot, slot_id)
+    loads = logistics.slot_loads(slot=slot)
+    return _pdf_response(
+        sheet,
+        filename=f"retrait-{slot_id}-{sheet}",
+        loads=_only_vendor(loads) if sheet == "pick" else loads,
+        stops=[],
+        what=logistics.slot_words(slot),
+        deadline=logistics.drop_off_deadline(slot=slot),
+    )
 
 
 def _only_vendor(loads: list) -> list:
@@ -265,6 +329,8 @@ def slot_sheet(slot_id: int, sheet: str):
         "slot": slot,
         "what": logistics.slot_words(slot),
         "deadline": logistics.drop_off_deadline(slot=slot),
+        "pdf_url": url_for("logistics.slot_sheet_pdf", slot_id=slot_id, sheet=sheet,
+                           vendor=request.args.get("vendor", type=int)),
     }
     if sheet == "loading":
         return render_template("logistics/sheet_loading.html", loads=loads, **context)

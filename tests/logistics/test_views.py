@@ -199,3 +199,18 @@ def test_month_report_page(client, closed, admin):
     page = text(client.get(f"/admin/delivery-report?month={day.year}-{day.month:02d}"))
     assert closed["zone"].name in page and "Total du mois" in page
     assert client.get("/admin/delivery-report?month=nonsense").status_code == 200
+
+
+def test_lists_as_pdf(client, closed, admin):
+    round_id = closed["round"].id
+    for sheet in ("loading", "stops", "pick"):
+        response = client.get(f"/admin/delivery-rounds/{round_id}/print/{sheet}.pdf")
+        assert response.status_code == 200, sheet
+        assert response.headers["Content-Type"] == "application/pdf"
+        assert response.data.startswith(b"%PDF-")
+    assert "print/stops.pdf" in text(client.get(f"/admin/delivery-rounds/{round_id}/print/stops"))
+    slot_id = closed["slot"].id
+    pick = client.get(f"/admin/pickup-slots/{slot_id}/print/pick.pdf?vendor={closed['honey'].id}")
+    assert pick.status_code == 200 and pick.data.startswith(b"%PDF-")
+    assert client.get(f"/admin/pickup-slots/{slot_id}/print/stops.pdf").status_code == 404
+    assert client.get(f"/admin/delivery-rounds/{round_id}/print/nope.pdf").status_code == 404
