@@ -214,3 +214,49 @@ def test_lists_as_pdf(client, closed, admin):
     assert pick.status_code == 200 and pick.data.startswith(b"%PDF-")
     assert client.get(f"/admin/pickup-slots/{slot_id}/print/stops.pdf").status_code == 404
     assert client.get(f"/admin/delivery-rounds/{round_id}/print/nope.pdf").status_code == 404
+
+
+def _count_queries(client, url: str) -> int:  # noqa: ANN001
+    from sqlalchemy import event
+
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001
+        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK TO")):
+            statements.append(statement)
+
+    # A first request runs the emails the test's setup committed (in-process outbox).
+    client.get(url)
+    db.session.expunge_all()
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        response = client.get(url)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    assert response.status_code == 200, url
+    return len(statements)
+
+
+def test_hub_pages_run_the_same_queries_for_4_stops_or_10(client, closed, admin):
+    from tests.factories.orders import by_round, check_out, fill_cart
+
+    from .conftest import pay
+
+    round_id = closed["round"].id
+    urls = [f"/hub/rounds/{round_id}", f"/admin/delivery-rounds/{round_id}/run",
+            f"/admin/delivery-rounds/{round_id}/print/stops"]
+    before = [_count_queries(client, url) for url in urls]
+    delivery_round = db.session.get(type(closed["round"]), round_id)
+    delivery_round.cutoff_at = LATER + timedelta(days=1)
+    delivery_round.status = RunStatus.OPEN
+    scarf = db.session.merge(closed["scarf"])
+    scarf.stock = 50
+    db.session.flush()
+    for number in range(6):
+        pay(check_out(fill_cart((scarf, 1)),
+                      delivery=by_round(delivery_round), now=NOW, email=f"c{number}@example.fr"))
+    delivery_round.status = RunStatus.CLOSED
+    db.session.commit()
+    after = [_count_queries(client, url) for url in urls]
+    assert after == before
+    assert max(after) <= 14
