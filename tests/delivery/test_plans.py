@@ -184,3 +184,17 @@ def test_planner_on_two_workers_at_once_creates_each_date_once(app, committed_db
     with app.app_context():
         assert _count(DeliveryRound) == 6 and _count(PickupSlot) == 6
     assert sum(r for r, _ in results) == 6 and sum(s for _, s in results) == 6
+
+
+def test_every_demo_zone_postcode_has_coordinates_for_the_route():
+    from marketplace.delivery.services import postcode_coordinates
+    from marketplace.demo import data
+
+    coordinates = postcode_coordinates()
+    served = {code for zone in data.DELIVERY_ZONES for code in zone.postcodes}
+    assert served <= set(coordinates)
+    assert all(code.startswith("81") for code in coordinates)  # the Tarn
+    # Castres to Mazamet is about 17 km as the crow flies.
+    from marketplace.delivery.services import _distance_km
+
+    assert 14 < _distance_km(coordinates["81100"], coordinates["81200"]) < 20
