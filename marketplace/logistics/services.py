@@ -110,11 +110,14 @@ def _remaining_lines(vendor_order: VendorOrder) -> list[OrderLine]:
     return [line for line in vendor_order.lines if line.quantity > line.refunded_quantity]
 
 
-def _parcels(order_ids_query) -> list[Parcel]:  # noqa: ANN001  (a Select of Order ids)
-    """Every live VendorOrder of the Orders selected, with Order, Vendor and lines: 1 query."""
+def _parcels(order_ids_query, vendor_id: int | None = None) -> list[Parcel]:  # noqa: ANN001
+    """Every live VendorOrder of the Orders selected (of one Vendor only, with `vendor_id`),
+    with Order, Vendor and lines, in a fixed number of queries."""
+    query = select(VendorOrder).join(VendorOrder.order)
+    if vendor_id is not None:
+        query = query.where(VendorOrder.vendor_id == vendor_id)
     vendor_orders = db.session.scalars(
-        select(VendorOrder)
-        .join(VendorOrder.order)
+        query
         .where(
             VendorOrder.order_id.in_(order_ids_query),
             Order.status.in_(LIVE_ORDER_STATUSES + (OrderStatus.COMPLETED,)),
@@ -156,6 +159,50 @@ def round_loads(*, delivery_round: DeliveryRound) -> list[VendorLoad]:
 
 def slot_loads(*, slot: PickupSlot) -> list[VendorLoad]:
     return _by_vendor(_parcels(_slot_order_ids(slot)))
+
+
+@dataclass
+class VendorRun:
+    """A closed round or slot as one Vendor sees it: what to bring, by when."""
+
+    what: str
+    deadline: datetime
+    load: VendorLoad
+
+
+def vendor_pick_lists(*, vendor: Vendor, now: datetime) -> list[VendorRun]:
+    """The Vendor's pick lists of the rounds and slots closed and still ahead: its own parcels
+    only (the Vendor is in the query), soonest first."""
+    today = delivery.utc_to_hub_time(now).date()
+    runs: list[VendorRun] = []
+    rounds = db.session.scalars(
+        select(DeliveryRound)
+        .where(DeliveryRound.status == RunStatus.CLOSED, DeliveryRound.delivery_date >= today)
+        .order_by(DeliveryRound.delivery_date, DeliveryRound.id)
+        .limit(30)
+    )
+    for delivery_round in rounds:
+        parcels = _parcels(_round_order_ids(delivery_round), vendor_id=vendor.id)
+        if parcels:
+            runs.append(VendorRun(
+                what=_round_words(delivery_round),
+                deadline=drop_off_deadline(delivery_round=delivery_round),
+                load=VendorLoad(vendor=vendor, parcels=parcels),
+            ))
+    slots = db.session.scalars(
+        select(PickupSlot)
+        .where(PickupSlot.status == RunStatus.CLOSED, PickupSlot.ends_at > now)
+        .order_by(PickupSlot.starts_at, PickupSlot.id)
+        .limit(30)
+    )
+    for slot in slots:
+        parcels = _parcels(_slot_order_ids(slot), vendor_id=vendor.id)
+        if parcels:
+            runs.append(VendorRun(
+                what=_slot_words(slot), deadline=drop_off_deadline(slot=slot),
+                load=VendorLoad(vendor=vendor, parcels=parcels),
+            ))
+    return sorted(runs, key=lambda run: run.deadline)
 
 
 def pick_list(*, loads: list[VendorLoad], vendor_id: int) -> VendorLoad | None:

@@ -13,6 +13,7 @@ from flask import (
     Response,
     abort,
     flash,
+    g,
     make_response,
     redirect,
     render_template,
@@ -23,7 +24,11 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
-from marketplace.accounts.policies import admin_required, hub_staff_required
+from marketplace.accounts.policies import (
+    admin_required,
+    hub_staff_required,
+    vendor_member_required,
+)
 from marketplace.core.models import utcnow
 from marketplace.core.transactions import errors_redirect_to
 from marketplace.delivery import services as delivery
@@ -359,6 +364,19 @@ def report():
         month=date(year, month, 1),
         previous=f"{previous[0]:04d}-{previous[1]:02d}",
         following=f"{following[0]:04d}-{following[1]:02d}",
+    )
+
+
+# --- Vendors ------------------------------------------------------------------------------------
+
+
+@bp.get("/vendor/pick-lists")
+@vendor_member_required
+def vendor_pick_lists():
+    """What the Vendor must bring to the hub for the closed rounds and slots ahead."""
+    return render_template(
+        "logistics/vendor_pick_lists.html",
+        runs=logistics.vendor_pick_lists(vendor=g.vendor, now=utcnow()),
     )
 
 

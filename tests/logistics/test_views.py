@@ -260,3 +260,23 @@ def test_hub_pages_run_the_same_queries_for_4_stops_or_10(client, closed, admin)
     after = [_count_queries(client, url) for url in urls]
     assert after == before
     assert max(after) <= 14
+
+
+def test_vendor_sees_only_its_own_pick_lists(client, closed, login_as):
+    from tests.factories.vendors import VendorMemberFactory
+
+    member = VendorMemberFactory(vendor=db.session.merge(closed["honey"]),
+                                 user=UserFactory(role=Role.VENDOR))
+    login_as(member.user)
+    db.session.commit()
+    page = text(client.get("/vendor/pick-lists"))
+    assert "Miel" in page and "Écharpe" not in page
+    parts = {vo.vendor_id: vo.number for vo in closed["orders"]["mazamet"].vendor_orders}
+    assert parts[closed["honey"].id] in page
+    assert parts[closed["weaver"].id] not in page
+
+
+def test_vendor_pick_lists_need_a_vendor_member(client, closed, login_as):
+    login_as(UserFactory())
+    db.session.commit()
+    assert client.get("/vendor/pick-lists").status_code == 403
