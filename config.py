@@ -59,6 +59,8 @@ class Config:
     #: (catalog services): they change rarely and every storefront page needs them.
     CATALOG_CACHE_SECONDS = 60
     UNPAID_ORDER_TTL_MINUTES = 30
+    #: The web process runs the periodic tasks itself (the embedded hub has no beat).
+    PERIODIC_TASKS_IN_PROCESS = False
     PAYMENT_GATEWAY = "dev"  # "dev" (local test card page) or "stripe"
     STRIPE_SECRET_KEY: str | None = None
     STRIPE_PUBLISHABLE_KEY: str | None = None
@@ -92,6 +94,7 @@ class Config:
 
 class DevelopmentConfig(Config):
     DEBUG = False
+    PERIODIC_TASKS_IN_PROCESS = os.environ.get("PERIODIC_TASKS_IN_PROCESS", "1") == "1"
     #: None: the app factory makes a random one on first run and keeps it under instance/,
     #: so no two embedded hubs share a key (a known key forges any session, an Admin's too).
     SECRET_KEY = os.environ.get("SECRET_KEY")

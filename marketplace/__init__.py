@@ -30,6 +30,7 @@ from config import CONFIGS
 
 from .core.forms import share_form_translations
 from .core.transactions import register_transactions
+from .core.web import DatabaseIntegerConverter
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
 #: Every domain's blueprint, in the order their URL rules are matched.
@@ -46,6 +47,7 @@ BLUEPRINTS = (
     "marketplace.admin.views",
     "marketplace.content.views",
     "marketplace.content.admin_views",
+    "marketplace.privacy.views",
     "marketplace.core.views",
 )
 
@@ -65,6 +67,7 @@ def create_app(config_name: str | None = None, **overrides: object) -> Flask:
         app.config["SECRET_KEY"] = instance_secret_key(Path(app.config["INSTANCE_DIR"]))
 
     register_extensions(app)
+    app.url_map.converters["int"] = DatabaseIntegerConverter  # before any route is added
     register_blueprints(app)
     register_template_helpers(app)
     register_error_pages(app)
@@ -138,6 +141,7 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
+    from .core.grammar import of_name
     from .core.money import format_cents
 
     # Flask-Babel looks the translations up anew for each string (a dozen context look-ups),
@@ -228,6 +232,10 @@ def register_template_helpers(app: Flask) -> None:
     def numberformat_filter(context: Context, number: int) -> str:
         return _formatted_number(number, context.get("current_locale") or str(get_locale()))
 
+    @app.template_filter("of_name")  # "Logo {{ name|of_name }}": "du Tissage", "d'Anglès"
+    def of_name_filter(name: str) -> str:
+        return of_name(name, str(get_locale() or "fr"))
+
     @app.template_filter("percent_bps")
     def percent_bps_filter(bps: int) -> str:
         from decimal import Decimal
@@ -301,8 +309,9 @@ def register_error_pages(app: Flask) -> None:
 
 
 def register_request_guards(app: Flask) -> None:
-    from .core.web import refuse_unexpected_json
+    from .core.web import refuse_control_characters, refuse_unexpected_json
 
+    app.before_request(refuse_control_characters)
     app.before_request(refuse_unexpected_json)
 
 
@@ -395,6 +404,10 @@ def register_task_runner(app: Flask) -> None:
     celery_init_app(app)
     app.extensions["task_runner"] = build_task_runner(app)
     register_outbox(app)
+    if app.config["PERIODIC_TASKS_IN_PROCESS"]:
+        from workers.embedded import run_periodic_tasks_in_process
+
+        run_periodic_tasks_in_process(app)
 
 
 __all__ = ["create_app"]

@@ -127,10 +127,15 @@ def end_sessions(*, user: User) -> None:
     db.session.refresh(user, ["session_version"])
 
 
+def check_current_password(*, user: User, password: str) -> None:
+    """Before a change only the owner may make (password, deletion): the password again."""
+    if not check_password_hash(user.password_hash, password):
+        raise AccountError(AccountErrorCode.WRONG_PASSWORD)
+
+
 def change_password(*, user: User, current_password: str, new_password: str) -> None:
     """Set a new password after checking the current one; every other session ends."""
-    if not check_password_hash(user.password_hash, current_password):
-        raise AccountError(AccountErrorCode.WRONG_PASSWORD)
+    check_current_password(user=user, password=current_password)
     _set_password(user=user, password=new_password)
 
 

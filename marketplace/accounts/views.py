@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user, user_logged_in
 
-from marketplace.core.web import render_form
+from marketplace.core.web import never_stored, render_form
 from marketplace.extensions import db, limiter
 
 from . import services, throttling
@@ -34,6 +34,7 @@ from .forms import (
 from .models import Address, User
 
 bp = Blueprint("accounts", __name__)
+bp.after_request(never_stored)
 
 ERROR_MESSAGES = {
     AccountErrorCode.EMAIL_TAKEN: _l(

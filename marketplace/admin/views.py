@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from marketplace.accounts.policies import admin_required
 from marketplace.core.models import utcnow
 from marketplace.core.pagination import parse_page_number
-from marketplace.core.web import render_form
+from marketplace.core.web import never_stored, render_form
 from marketplace.delivery import services as delivery
 from marketplace.delivery.errors import DeliveryError, DeliveryErrorCode
 from marketplace.delivery.models import DeliveryRound, DeliveryZone, PickupSlot
@@ -27,6 +27,7 @@ from .forms import (
 )
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+bp.after_request(never_stored)
 
 #: The dashboard's entries: (endpoint, title, what it is for). Other domains add theirs; an
 #: entry whose endpoint is not registered is left out.

@@ -5,12 +5,20 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from marketplace.core.models import DATABASE_INTEGER_MAX
+
 #: Most units of one Variant a single form may ask for; stock is the real limit.
 MAX_QUANTITY = 99
 
 
 class AddToCartForm(FlaskForm):
-    variant_id = IntegerField(_l("Modèle"), validators=[InputRequired(_l("Choisissez un modèle."))])
+    variant_id = IntegerField(
+        _l("Modèle"),
+        validators=[
+            InputRequired(_l("Choisissez un modèle.")),
+            NumberRange(min=1, max=DATABASE_INTEGER_MAX, message=_l("Choisissez un modèle.")),
+        ],
+    )
     quantity = IntegerField(
         _l("Quantité"),
         default=1,

@@ -203,7 +203,7 @@ def _check_stock(variant: Variant, wanted: int, *, already_in_cart: int = 0) -> 
     if variant.stock == 0:
         raise CartError(CartErrorCode.SOLD_OUT, _("« %(name)s » est épuisé.", name=name))
     message = ngettext(
-        "Il ne reste que %(num)d exemplaire de « %(name)s ».",
+        "Il ne reste qu'un exemplaire de « %(name)s ».",
         "Il ne reste que %(num)d exemplaires de « %(name)s ».",
         variant.stock,
         name=name,
@@ -313,7 +313,7 @@ def _merge_notice(variant: Variant) -> str:
     if variant.stock == 0:
         return _("« %(name)s » est épuisé.", name=name)
     return ngettext(
-        "« %(name)s » : il ne reste que %(num)d exemplaire, la quantité a été ajustée.",
+        "« %(name)s » : il ne reste qu'un exemplaire, la quantité a été ajustée.",
         "« %(name)s » : il ne reste que %(num)d exemplaires, la quantité a été ajustée.",
         variant.stock,
         name=name,

@@ -23,6 +23,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from marketplace.accounts.views import safe_next_url
 from marketplace.core.models import utcnow
 from marketplace.core.transactions import errors_redirect_to
+from marketplace.core.web import never_stored
 from marketplace.delivery.services import customer_postcode, delivery_quote, format_kilograms
 
 from .forms import AddToCartForm, LineActionForm, PostcodeForm, QuantityForm
@@ -41,6 +42,7 @@ from .services import (
 )
 
 bp = Blueprint("cart", __name__)
+bp.after_request(never_stored)
 
 CART_COOKIE = "cart"
 CART_COOKIE_MAX_AGE = ANONYMOUS_CART_LIFETIME

@@ -3,6 +3,7 @@ import re
 from collections.abc import Sequence
 from decimal import Decimal
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, Field, StringField
@@ -49,8 +50,9 @@ class EuroAmountField(StringField):
             try:
                 self.cents = parse_euros_to_cents(raw)
             except ValueError:
+                # Not lazy: a lazy string counts as safe markup, and the value is the visitor's.
                 raise ValueError(
-                    _l(
+                    gettext(
                         "« %(value)s » n'est pas un prix : écrivez un montant en euros, "
                         "par exemple 12 ou 12,50.",
                         value=raw[:20],

@@ -30,9 +30,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Engine
 
-from marketplace.vendors.models import Vendor
+from marketplace.vendors.models import Vendor, VendorStatus
 
-from .models import Category, Product
+from .models import Category, Product, ProductStatus
 
 #: Longer queries are cut: nobody types more, and the rest would only slow the search down.
 MAX_QUERY_LENGTH = 100
@@ -43,6 +43,9 @@ _FRENCH_UNACCENT = literal_column("'french_unaccent'::regconfig")
 
 SEARCH_DDL = (
     "CREATE EXTENSION IF NOT EXISTS unaccent",
+    # Trigram similarity and edit distance, for "Did you mean" (spelling_suggestion).
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+    "CREATE EXTENSION IF NOT EXISTS fuzzystrmatch",
     """
     DO $$ BEGIN
       IF NOT EXISTS (SELECT 1 FROM pg_ts_config WHERE cfgname = 'french_unaccent') THEN
@@ -262,3 +265,88 @@ def vendor_match(query: SearchQuery, dialect: str) -> tuple[ColumnElement[bool],
         for term in terms
     ]
     return and_(*clauses), _words_in(Vendor.name, terms)
+
+
+# --- "Did you mean …": the closest words the shop knows ---------------------------------------
+
+#: Words shorter than this are left as typed: "de", "en", "la" have too many neighbours.
+_SHORTEST_CORRECTED_WORD = 3
+#: Most words of a query looked up: the rest are kept as typed.
+_MOST_CORRECTED_WORDS = 5
+
+
+def _allowed_edits(word: str) -> int:
+    """Two edits from four letters on: a swapped pair ("mile" -> "miel") costs two."""
+    return 2 if len(word) > 3 else 0
+
+
+def _vocabulary_statement():  # noqa: ANN202  (a Select of lower-cased words, accents kept)
+    """Every word of the public Products' names and summaries, the Categories, the approved
+    Vendors' names and towns."""
+    def words(*columns: ColumnElement) -> ColumnElement[str]:
+        return func.regexp_split_to_table(
+            func.lower(func.concat_ws(" ", *columns)), r"[[:space:][:punct:]]+"
+        ).label("word")
+
+    approved = Vendor.status == VendorStatus.APPROVED
+    sources = (
+        select(words(Product.name, Product.summary))
+        .join(Vendor, Vendor.id == Product.vendor_id)
+        .where(Product.status == ProductStatus.ACTIVE, approved),
+        select(words(Category.name, Category.name_en)),
+        select(words(Vendor.name, Vendor.town)).where(approved),
+    )
+    return sources[0].union(*sources[1:]).subquery("vocabulary")
+
+
+def _closest_word_postgresql(session, word: str) -> str | None:  # noqa: ANN001
+    vocabulary = _vocabulary_statement()
+    candidate = vocabulary.c.word
+    folded = func.unaccent(candidate)
+    distance = func.levenshtein_less_equal(folded, word, _allowed_edits(word))
+    statement = (
+        select(candidate)
+        .where(func.length(candidate) >= _SHORTEST_CORRECTED_WORD)
+        .where(or_(distance <= _allowed_edits(word), candidate.op("%")(word)))
+        .order_by(distance, func.similarity(folded, word).desc(), candidate)
+        .limit(1)
+    )
+    return session.scalar(statement)
+
+
+def _closest_word_sqlite(session, word: str) -> str | None:  # noqa: ANN001
+    """The embedded hub: the same vocabulary read whole, ranked by difflib."""
+    import difflib  # noqa: PLC0415
+
+    rows = session.execute(
+        select(Product.name, Product.summary)
+        .join(Vendor, Vendor.id == Product.vendor_id)
+        .where(Product.status == ProductStatus.ACTIVE, Vendor.status == VendorStatus.APPROVED)
+        .union_all(select(Category.name, Category.name_en),
+                   select(Vendor.name, Vendor.town).where(Vendor.status == VendorStatus.APPROVED))
+    )
+    vocabulary = {w for row in rows for w in re.findall(r"\w+", " ".join(filter(None, row)).lower())
+                  if len(w) >= _SHORTEST_CORRECTED_WORD}
+    by_folded = {fold_text(w): w for w in sorted(vocabulary)}
+    if word in by_folded:
+        return by_folded[word]
+    close = difflib.get_close_matches(word, list(by_folded), n=1, cutoff=0.7)
+    return by_folded[close[0]] if close else None
+
+
+def spelling_suggestion(session, query: SearchQuery, dialect: str) -> str | None:  # noqa: ANN001
+    """The query with each unknown word replaced by the closest word the shop knows, or None
+    when every word is known (or nothing close enough was found)."""
+    closest = _closest_word_postgresql if dialect == "postgresql" else _closest_word_sqlite
+    words = query.text.split()
+    suggested = []
+    for position, typed in enumerate(words):
+        word = fold_text(typed) or ""
+        if position >= _MOST_CORRECTED_WORDS or len(word) < _SHORTEST_CORRECTED_WORD \
+                or not word.isalpha():
+            suggested.append(typed)
+            continue
+        replacement = closest(session, word)
+        suggested.append(replacement if replacement else typed)
+    suggestion = " ".join(suggested)
+    return suggestion if fold_text(suggestion) != fold_text(query.text) else None

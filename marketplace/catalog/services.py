@@ -48,7 +48,7 @@ from .models import (
     Variant,
     product_stock_state,
 )
-from .search import SearchQuery, product_match
+from .search import SearchQuery, product_match, spelling_suggestion
 
 T = TypeVar("T")
 
@@ -135,6 +135,8 @@ class VendorChoice:
 class SearchResults:
     products: Page[ProductCard]
     vendors: Sequence[Vendor]
+    #: "Did you mean …", when nothing was found: the query with its typos mended.
+    suggestion: str | None = None
 
 
 def public_products_statement() -> Select[tuple[Product]]:
@@ -237,12 +239,15 @@ def _apply_filters(statement: Select, shape: _ListingShape, dialect: str) -> Sel
             priced.append(Variant.price_cents <= bindparam("max_price_cents"))
         statement = statement.where(exists().where(*priced))
     if shape.in_stock_only:
-        statement = statement.where(
-            exists().where(
-                Variant.product_id == Product.id, Variant.active.is_(True), Variant.stock > 0
-            )
-        )
+        statement = statement.where(_has_stock())
     return statement
+
+
+def _has_stock() -> ColumnElement[bool]:
+    """The Product has at least one active Variant in stock."""
+    return exists().where(
+        Variant.product_id == Product.id, Variant.active.is_(True), Variant.stock > 0
+    )
 
 
 def _sort_order(sort: ProductSort, relevance=None) -> tuple:  # noqa: ANN001
@@ -450,11 +455,20 @@ def search_catalog(
         statement, _filter_values(filters), page=page, per_page=per_page, prepare=False
     )
     vendors = search_vendors(query=query, limit=vendor_limit) if page == 1 else ()
-    return SearchResults(products=products, vendors=vendors)
+    suggestion = None
+    if not products.total and not vendors:
+        suggestion = spelling_suggestion(db.session, query, dialect)
+    return SearchResults(products=products, vendors=vendors, suggestion=suggestion)
 
 
 def list_new_arrivals(*, limit: int) -> list[ProductCard]:
-    statement = _public_product_ids().order_by(*_sort_order(ProductSort.NEWEST)).limit(limit)
+    """The newest Products a visitor can buy today: a sold-out one is no news."""
+    statement = (
+        _public_product_ids()
+        .where(_has_stock())
+        .order_by(*_sort_order(ProductSort.NEWEST))
+        .limit(limit)
+    )
     return load_product_cards(db.session.scalars(statement).all())
 
 

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from marketplace.accounts.policies import admin_required
-from marketplace.core.web import render_form
+from marketplace.core.web import never_stored, render_form
 
 from . import services
 from .forms import HubDetailsForm, PageForm
@@ -14,6 +14,7 @@ from .models import PageKind
 from .views import PAGES
 
 bp = Blueprint("content_admin", __name__, url_prefix="/admin/pages")
+bp.after_request(never_stored)
 
 
 @bp.before_request

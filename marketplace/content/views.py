@@ -37,6 +37,12 @@ _register_public_pages()
 
 
 @bp.app_template_global()
+def pickup_hub():  # noqa: ANN201
+    """The hub's shop where Customers pick up, for the delivery step, order pages and emails."""
+    return services.hub_details()
+
+
+@bp.app_template_global()
 def legal_page_url(kind: str) -> str:
     """The address of a legal page, for links in the footer, the checkout and emails."""
     return url_for(f"content.{PageKind(kind).value}")

@@ -2,8 +2,7 @@
 WTForms' own messages in the visitor's language."""
 from babel import support
 from flask import Flask, request
-from flask_babel import get_locale
-from flask_babel import lazy_gettext as _l
+from flask_babel import get_locale, gettext
 from wtforms import Field
 from wtforms.i18n import messages_path
 from wtforms.widgets import TextInput
@@ -33,8 +32,9 @@ class EurosField(Field):
         try:
             self.data = parse_euros(raw)
         except ValueError:
+            # Not lazy: a lazy string counts as safe markup, and the value is the visitor's.
             raise ValueError(
-                _l(
+                gettext(
                     "« %(value)s » n'est pas un montant : écrivez des euros avec au plus deux "
                     "décimales, par exemple 12 ou 12,50.",
                     value=raw[:20],

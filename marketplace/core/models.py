@@ -4,6 +4,10 @@ from datetime import UTC, datetime
 from sqlalchemy import DateTime
 from sqlalchemy.orm import Mapped, mapped_column
 
+#: The largest value of an INTEGER column (ids, stock, cents): beyond it PostgreSQL refuses
+#: the statement, so URLs and forms refuse such numbers first.
+DATABASE_INTEGER_MAX = 2**31 - 1
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)

@@ -6,7 +6,7 @@ from wtforms import SelectChoice
 from marketplace.accounts.policies import admin_required
 from marketplace.core.models import utcnow
 from marketplace.core.transactions import errors_redirect_to
-from marketplace.core.web import render_form
+from marketplace.core.web import never_stored, render_form
 from marketplace.extensions import db
 
 from . import services as delivery
@@ -15,6 +15,8 @@ from .forms import WEEKDAYS, PickupPlanForm, RoundPlanForm
 from .models import DeliveryZone, PickupPlan, RoundPlan
 
 bp = Blueprint("delivery", __name__, url_prefix="/admin/plans")
+#: Every page here holds personal data or the back office: never stored by a browser or proxy.
+bp.after_request(never_stored)
 
 
 @bp.before_request

@@ -31,6 +31,7 @@ from marketplace.accounts.policies import (
 )
 from marketplace.core.models import utcnow
 from marketplace.core.transactions import errors_redirect_to
+from marketplace.core.web import never_stored
 from marketplace.delivery import services as delivery
 from marketplace.delivery.models import DeliveryRound, PickupSlot, RoundStop
 from marketplace.delivery.states import (
@@ -52,6 +53,8 @@ from . import services as logistics
 from .pdf import html_to_pdf
 
 bp = Blueprint("logistics", __name__)
+#: Every page here holds personal data or the back office: never stored by a browser or proxy.
+bp.after_request(never_stored)
 
 
 @bp.app_context_processor

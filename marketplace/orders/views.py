@@ -24,6 +24,7 @@ from marketplace.cart.views import current_cart
 from marketplace.core.models import utcnow
 from marketplace.core.pagination import paginate, parse_page_number
 from marketplace.core.transactions import commit_now, errors_redirect_to
+from marketplace.core.web import never_stored
 from marketplace.delivery.services import delivery_quote
 from marketplace.extensions import db
 from marketplace.payments.gateway import GatewayError
@@ -36,6 +37,7 @@ from .models import DeliveryMethod, Order
 from .states import ORDER_STATUS_LABELS, VENDOR_ORDER_STATUS_LABELS
 
 bp = Blueprint("orders", __name__)
+bp.after_request(never_stored)
 
 DRAFT = "checkout"
 ORDERS_PER_PAGE = 20
@@ -332,8 +334,11 @@ def confirmation(number: str):
 
 def _order_context(order: Order) -> dict:
     vat = sorted(((int(rate), cents) for rate, cents in order.vat_breakdown.items()))
+    payable = services.is_order_payable(order=order, now=utcnow())
     return {
-        "awaits_payment": services.order_awaits_payment(order=order),
+        "awaits_payment": payable,
+        # Said from the clock, whether or not the periodic expiry has run yet.
+        "reservation_ended": not payable and services.order_awaits_payment(order=order),
         "delivery_text": services.describe_delivery(order=order),
         "vat_rows": vat,
         "order_events": [event for event in order.events if event.vendor_order_id is None],

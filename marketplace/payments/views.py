@@ -6,6 +6,8 @@ another gateway is configured. With Stripe, `/pay/<number>` shows Stripe's Payme
 instead, and Stripe sends the customer back to `/pay/<number>/return`. Also here: Stripe's
 webhooks, the Vendor's Connect page and the admin's page for an Order's refunds.
 """
+from collections.abc import Callable
+from functools import wraps
 from urllib.parse import urlsplit
 
 from flask import (
@@ -27,7 +29,7 @@ from marketplace.accounts.policies import admin_required, vendor_member_required
 from marketplace.core.models import utcnow
 from marketplace.core.money import format_cents
 from marketplace.core.transactions import errors_redirect_to
-from marketplace.core.web import accepts_json
+from marketplace.core.web import accepts_json, never_stored
 from marketplace.extensions import csrf, db
 from marketplace.orders.models import Order, VendorOrder
 from marketplace.orders.services import is_order_payable
@@ -59,6 +61,7 @@ from .states import PAYMENT_STATUS_LABELS, REFUND_STATUS_LABELS, PaymentStatus
 from .webhooks import list_payment_issues, receive_webhook
 
 bp = Blueprint("payments", __name__)
+bp.after_request(never_stored)
 
 
 @bp.context_processor
@@ -155,10 +158,25 @@ def _safe_return_url(target: str | None) -> str:
     return url_for("catalog.home")
 
 
+def _dev_gateway_pages(view: Callable) -> Callable:
+    """The development gateway's own pages: not found with any other gateway, signed in or not."""
+
+    @wraps(view)
+    def wrapped(*args: object, **kwargs: object):
+        _dev_gateway_only()
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
 @bp.route("/dev/connect/<account_ref>", methods=["GET", "POST"])
+@_dev_gateway_pages
+@vendor_member_required
 def dev_onboarding(account_ref: str):
-    """Stands in for the provider's onboarding form of a Vendor's connected account."""
-    _dev_gateway_only()
+    """Stands in for the provider's onboarding form of a Vendor's connected account: only a
+    member of the Vendor that owns the account may complete it."""
+    if g.vendor.stripe_account_id != account_ref:
+        abort(404)
     gateway = get_gateway("dev")
     try:
         account = gateway.retrieve_account(account_ref)

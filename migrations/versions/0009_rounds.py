@@ -1,7 +1,7 @@
 """Rounds and pickup run for real: recurring plans, cut-off status, stop outcomes, hub staff.
 
 Revision ID: 0009_rounds
-Revises: 0003
+Revises: 0004
 Create Date: 2026-12-05 12:50:00
 
 """
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0009_rounds'
-down_revision = '0003'
+down_revision = '0004'
 branch_labels = None
 depends_on = None
 

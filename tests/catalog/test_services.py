@@ -171,6 +171,14 @@ def test_new_arrivals_and_other_goods_of_the_vendor(db_session):
     assert [p.id for p in list_other_products_of_vendor(product=shown, limit=4)] == [older.id]
 
 
+def test_new_arrivals_leave_out_what_is_sold_out(db_session):
+    now = datetime.now(UTC)
+    make_product_for_sale(name="Épuisé", published_at=now, stocks=[0])
+    in_stock = make_product_for_sale(name="En stock", published_at=now - timedelta(days=1))
+
+    assert [p.id for p in list_new_arrivals(limit=2)] == [in_stock.id]
+
+
 def test_refresh_from_price_takes_the_cheapest_active_variant(db_session):
     product = make_product_for_sale(prices=(4500, 3900))
     VariantFactory(product=product, price_cents=1000, active=False)

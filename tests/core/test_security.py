@@ -3,7 +3,7 @@ import pytest
 
 from marketplace import create_app
 from marketplace.extensions import db
-from tests.factories.accounts import AddressFactory, UserFactory
+from tests.factories.accounts import AddressFactory, AdminFactory, UserFactory
 
 
 def assert_security_headers(response):
@@ -144,3 +144,15 @@ def test_options_on_protected_pages_never_fails(app, path):
         app.testing = True
 
     assert response.status_code in (200, 302)
+
+
+@pytest.mark.parametrize("path", ["/account", "/account/orders", "/cart", "/checkout", "/admin/"])
+def test_pages_with_personal_data_are_never_stored_by_browsers_or_proxies(
+    client, login_as, db_session, path
+):
+    login_as(AdminFactory())
+    assert client.get(path).headers["Cache-Control"] == "no-store"
+
+
+def test_the_shop_window_may_still_be_cached(client):
+    assert "no-store" not in client.get("/").headers.get("Cache-Control", "")

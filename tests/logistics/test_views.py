@@ -280,3 +280,9 @@ def test_vendor_pick_lists_need_a_vendor_member(client, closed, login_as):
     login_as(UserFactory())
     db.session.commit()
     assert client.get("/vendor/pick-lists").status_code == 403
+
+
+def test_hub_pages_are_never_stored(client, closed, admin):
+    for path in ("/hub/counter", f"/hub/rounds/{closed['round'].id}", "/admin/plans/",
+                 f"/admin/delivery-rounds/{closed['round'].id}/run"):
+        assert client.get(path).headers["Cache-Control"] == "no-store", path

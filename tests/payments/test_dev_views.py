@@ -9,7 +9,7 @@ from marketplace.payments.registry import get_gateway
 from marketplace.payments.states import PaymentStatus
 from tests.factories.catalog import ProductFactory, VariantFactory
 from tests.factories.orders import check_out, fill_cart
-from tests.factories.vendors import VendorFactory
+from tests.factories.vendors import VendorFactory, VendorMemberFactory
 
 
 def text_of(response) -> str:
@@ -98,10 +98,18 @@ def test_a_paid_order_goes_to_its_confirmation(client, order):
     assert response.headers["Location"].startswith(f"/orders/{order.number}/confirmation")
 
 
-def test_onboarding_page_enables_payouts_and_returns(client, app):
-    gateway = get_gateway("dev")
-    account = gateway.create_connected_account(email="a@example.fr", idempotency_key="v-9")
+def vendor_member_with_account(login_as, key):
+    """A signed-in Vendor member whose Vendor holds a new connected account."""
+    account = get_gateway("dev").create_connected_account(email="", idempotency_key=key)
+    member = VendorMemberFactory(vendor=VendorFactory(stripe_account_id=account.provider_ref))
     db.session.commit()
+    login_as(member.user)
+    return account
+
+
+def test_onboarding_page_enables_payouts_and_returns(client, login_as):
+    gateway = get_gateway("dev")
+    account = vendor_member_with_account(login_as, "v-9")
     url = f"/dev/connect/{account.provider_ref}?return_url=/vendor/payments"
 
     assert "Compte de paiement (simulation)" in text_of(client.get(url))
@@ -111,13 +119,21 @@ def test_onboarding_page_enables_payouts_and_returns(client, app):
     assert gateway.retrieve_account(account.provider_ref).payouts_enabled
 
 
-def test_onboarding_never_returns_to_another_site(client):
-    gateway = get_gateway("dev")
-    account = gateway.create_connected_account(email="", idempotency_key="v-10")
-    db.session.commit()
+def test_onboarding_never_returns_to_another_site(client, login_as):
+    account = vendor_member_with_account(login_as, "v-10")
     response = client.post(f"/dev/connect/{account.provider_ref}"
                            "?return_url=https://evil.example/steal")
     assert response.headers["Location"] == "/"
+
+
+def test_only_a_member_of_the_accounts_vendor_may_complete_its_onboarding(client, login_as):
+    account = vendor_member_with_account(login_as, "v-11")
+    url = f"/dev/connect/{account.provider_ref}"
+    client.post("/logout")
+    assert client.post(url).status_code == 302                  # to the sign-in page
+    login_as(VendorMemberFactory().user)                        # another Vendor's member
+    assert client.post(url).status_code == 404
+    assert not get_gateway("dev").retrieve_account(account.provider_ref).payouts_enabled
 
 
 def test_dev_pages_are_gone_with_another_gateway(client, app, order):

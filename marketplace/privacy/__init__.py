@@ -1,0 +1,1 @@
+"""A Customer's rights over their data: download it, delete the account (orders are kept)."""
