@@ -9,6 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
+from flask import url_for
 from flask_babel import force_locale, format_datetime
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
@@ -351,7 +352,16 @@ def _send_pick_list(load: VendorLoad, *, run_key: str, deadline: datetime, what:
         reminder=bool(reminder_at),
         parcels=[_parcel_context(parcel) for parcel in parcels],
         weight=delivery.format_kilograms(sum(p.weight_grams for p in parcels), "fr"),
+        pick_lists_url=_external_url("logistics.vendor_pick_lists"),
     )
+
+
+def _external_url(endpoint: str) -> str:
+    """An absolute link for an email; without a request or SERVER_NAME, none."""
+    try:
+        return url_for(endpoint, _external=True)
+    except RuntimeError:
+        return ""
 
 
 # --- At the hub: drop-offs ----------------------------------------------------------------------

@@ -40,6 +40,7 @@ def test_pick_list_email_lists_what_to_bring_and_by_when(hub, monkeypatch):
     assert "Écharpe" not in email["text"]
     assert "Poids total : 1,5 kg" in email["text"]
     assert "Jules Martin" in email["html"]
+    assert "/vendor/pick-lists" in email["text"]
 
 
 def test_failed_delivery_email_gives_the_reason_and_the_link(hub, monkeypatch):
