@@ -286,3 +286,20 @@ def test_hub_pages_are_never_stored(client, closed, admin):
     for path in ("/hub/counter", f"/hub/rounds/{closed['round'].id}", "/admin/plans/",
                  f"/admin/delivery-rounds/{closed['round'].id}/run"):
         assert client.get(path).headers["Cache-Control"] == "no-store", path
+
+
+def test_checkout_tells_when_a_pickup_slot_stops_taking_bookings(client, hub):
+    from tests.factories.accounts import AddressFactory
+    from tests.factories.cart import CartFactory, CartLineFactory
+
+    customer = UserFactory()
+    AddressFactory(user=customer)
+    CartLineFactory(cart=CartFactory(user_id=customer.id), variant=hub["jar"], quantity=1)
+    db.session.commit()
+    with client.session_transaction() as session:
+        session["_user_id"] = customer.get_id()
+        session["_fresh"] = True
+    client.post("/checkout", data={"saved_address": str(customer.addresses[0].id)})
+    page = text(client.get("/checkout/delivery"))
+    assert f'value="pickup:{hub["slot"].id}"' in page
+    assert "réservez avant le" in page
