@@ -72,6 +72,14 @@ class PickupSlotForm(FlaskForm):
         render_kw={"min": "0"},
     )
     fee = _fee_field(_l("Frais de retrait"))
+    cutoff_hours = IntegerField(
+        _l("Clôture des réservations : heures avant le début"),
+        validators=[Optional(), NumberRange(min=0, max=336, message=_l("Entre 0 et 336."))],
+        description=_l(
+            "Les ateliers reçoivent alors leur liste de préparation ; vide ou 0 : à l'ouverture."
+        ),
+        render_kw={"min": "0"},
+    )
 
 
 class DeliveryZoneForm(FlaskForm):

@@ -4,6 +4,7 @@ Every route of this blueprint is for Admins only (checked once, before any view 
 """
 
 from collections.abc import Callable
+from datetime import timedelta
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -113,9 +114,11 @@ def pickup_slots():
 
 
 def _slot_values(form: PickupSlotForm) -> dict:
+    starts_at = delivery.hub_time_to_utc(form.day.data, form.starts_at.data)
     return {
-        "starts_at": delivery.hub_time_to_utc(form.day.data, form.starts_at.data),
+        "starts_at": starts_at,
         "ends_at": delivery.hub_time_to_utc(form.day.data, form.ends_at.data),
+        "cutoff_at": starts_at - timedelta(hours=form.cutoff_hours.data or 0),
         "capacity": form.capacity.data,
         "fee_cents": form.fee.data,
     }
@@ -152,7 +155,10 @@ def new_pickup_slot():
         response = _save(
             form,
             lambda: delivery.create_pickup_slot(**_slot_values(form)),
-            fields={DeliveryErrorCode.INVALID_SCHEDULE: form.ends_at},
+            fields={
+                DeliveryErrorCode.INVALID_SCHEDULE: form.ends_at,
+                DeliveryErrorCode.IN_THE_PAST: form.day,
+            },
             done=_("Créneau de retrait créé."),
             back_to="admin.pickup_slots",
         )
@@ -172,6 +178,8 @@ def edit_pickup_slot(slot_id: int):
         form.ends_at.data = delivery.utc_to_hub_time(slot.ends_at).time()
         form.capacity.data = slot.capacity
         form.fee.data = slot.fee_cents
+        lead = slot.starts_at - slot.cutoff_at
+        form.cutoff_hours.data = int(lead.total_seconds() // 3600)
     if form.validate_on_submit():
         response = _save(
             form,

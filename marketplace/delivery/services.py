@@ -497,12 +497,27 @@ def create_pickup_slot(
 
 
 def update_pickup_slot(
-    *, slot: PickupSlot, starts_at: datetime, ends_at: datetime, capacity: int, fee_cents: int
+    *,
+    slot: PickupSlot,
+    starts_at: datetime,
+    ends_at: datetime,
+    capacity: int,
+    fee_cents: int,
+    cutoff_at: datetime | None = None,
 ) -> PickupSlot:
-    """Change a slot; its capacity can never drop below the places already booked."""
+    """Change a slot; its capacity can never drop below the places already booked.
+
+    Without `cutoff_at`, the cut-off moves with the start, keeping its lead (a plan's "18 hours
+    before").
+    """
     _check_schedule(starts_at, ends_at)
-    # The cut-off moves with the start, keeping its lead (a plan's "18 hours before").
-    cutoff_at = starts_at - (_as_utc(slot.starts_at) - _as_utc(slot.cutoff_at))
+    if cutoff_at is None:
+        cutoff_at = starts_at - (_as_utc(slot.starts_at) - _as_utc(slot.cutoff_at))
+    if cutoff_at > starts_at:
+        raise DeliveryError(
+            DeliveryErrorCode.INVALID_SCHEDULE,
+            _("La clôture des réservations doit précéder le début du créneau."),
+        )
     changed = db.session.execute(
         update(PickupSlot)
         .where(PickupSlot.id == slot.id, PickupSlot.booked <= capacity)

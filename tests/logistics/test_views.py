@@ -303,3 +303,24 @@ def test_checkout_tells_when_a_pickup_slot_stops_taking_bookings(client, hub):
     page = text(client.get("/checkout/delivery"))
     assert f'value="pickup:{hub["slot"].id}"' in page
     assert "réservez avant le" in page
+
+
+def test_admin_sets_a_one_off_slot_cutoff(client, admin):
+    from datetime import date as day_type
+
+    from marketplace.delivery.models import PickupSlot
+
+    day = day_type.today() + timedelta(days=10)
+    response = client.post("/admin/pickup-slots/new", data={
+        "day": day.isoformat(), "starts_at": "16:00", "ends_at": "19:00", "capacity": "20",
+        "fee": "0", "cutoff_hours": "18",
+    })
+    assert response.status_code == 302
+    slot = db.session.scalars(select(PickupSlot)).one()
+    assert slot.starts_at - slot.cutoff_at == timedelta(hours=18)
+    assert 'value="18"' in text(client.get(f"/admin/pickup-slots/{slot.id}/edit"))
+    past = client.post("/admin/pickup-slots/new", data={
+        "day": "2020-01-01", "starts_at": "16:00", "ends_at": "19:00", "capacity": "20",
+        "fee": "0",
+    })
+    assert past.status_code == 422 and "déjà passé" in text(past)
