@@ -43,6 +43,7 @@ BLUEPRINTS = (
     "marketplace.orders.views",
     "marketplace.payments.views",
     "marketplace.delivery.views",
+    "marketplace.logistics.views",
     "marketplace.ledger.views",
     "marketplace.admin.views",
     "marketplace.content.views",

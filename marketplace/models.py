@@ -8,7 +8,9 @@ from marketplace.delivery.models import (  # noqa: F401
     DeliveryRound,
     DeliveryZone,
     PickupBooking,
+    PickupPlan,
     PickupSlot,
+    RoundPlan,
     RoundStop,
 )
 from marketplace.notifications.models import SentEmail  # noqa: F401

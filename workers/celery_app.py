@@ -39,6 +39,8 @@ PERIODIC_TASKS = {
     "expire-unpaid-orders": ("orders.expire_unpaid", 60.0),
     "sync-open-payments": ("payments.sync_open", 300.0),
     "purge-abandoned-carts": ("cart.purge_abandoned", 86400.0),
+    "plan-delivery-ahead": ("delivery.plan_ahead", 3600.0),
+    "close-due-rounds-and-slots": ("delivery.close_due", 60.0),
     "outbox-relay": ("outbox.relay", 5.0),
     "outbox-cleanup": ("outbox.clean", 3600.0),
 }

@@ -13,6 +13,8 @@ class Role(StrEnum):
     CUSTOMER = "customer"
     VENDOR = "vendor"
     ADMIN = "admin"
+    #: Drivers and shop-counter staff: the hub's round and counter pages, nothing else.
+    HUB_STAFF = "hub_staff"
 
 
 class User(UserMixin, TimestampMixin, db.Model):
@@ -34,7 +36,7 @@ class User(UserMixin, TimestampMixin, db.Model):
     )
 
     __table_args__ = (
-        CheckConstraint("role IN ('customer', 'vendor', 'admin')", name="role"),
+        CheckConstraint("role IN ('customer', 'vendor', 'admin', 'hub_staff')", name="role"),
         # Lookups and the unique key rely on one spelling per address.
         CheckConstraint("email = lower(email)", name="email_lower_case"),
     )

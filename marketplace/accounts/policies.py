@@ -28,3 +28,18 @@ def admin_required(view: Callable) -> Callable:
         return view(*args, **kwargs)
 
     return wrapped
+
+
+def hub_staff_required(view: Callable) -> Callable:
+    """Drivers and counter staff (and Admins): the hub's round and counter pages only."""
+
+    @wraps(view)
+    def wrapped(*args: object, **kwargs: object):
+        if (refused := _require_login()) is not None:
+            return refused
+        if current_user.role not in (Role.ADMIN, Role.HUB_STAFF):
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapped
+

@@ -18,7 +18,7 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from marketplace.core.forms import EurosField
 
@@ -72,6 +72,14 @@ class PickupSlotForm(FlaskForm):
         render_kw={"min": "0"},
     )
     fee = _fee_field(_l("Frais de retrait"))
+    cutoff_hours = IntegerField(
+        _l("Clôture des réservations : heures avant le début"),
+        validators=[Optional(), NumberRange(min=0, max=336, message=_l("Entre 0 et 336."))],
+        description=_l(
+            "Les ateliers reçoivent alors leur liste de préparation ; vide ou 0 : à l'ouverture."
+        ),
+        render_kw={"min": "0"},
+    )
 
 
 class DeliveryZoneForm(FlaskForm):
@@ -83,6 +91,15 @@ class DeliveryZoneForm(FlaskForm):
         render_kw={"rows": 3},
     )
     fee = _fee_field(_l("Frais de livraison (par commande)"))
+    free_threshold = EurosField(
+        _l("Livraison offerte à partir de"),
+        validators=[
+            Optional(),
+            NumberRange(min=0, max=10_000_000, message=_l("Entre 0 et 100 000 €.")),
+        ],
+        description=_l("Montant des articles, en euros TTC ; vide : jamais offerte."),
+        render_kw={"inputmode": "decimal"},
+    )
 
 
 class DeliveryRoundForm(FlaskForm):

@@ -47,6 +47,22 @@ SECTIONS = [
         _l("Dates, clôtures et capacité du camion."),
     ),
     (
+        "delivery.plans",
+        _l("Tournées et créneaux réguliers"),
+        _l("Jours, horaires, clôtures et capacités : les dates sont créées d'avance."),
+    ),
+    (
+        "logistics.driver_rounds",
+        _l("Tournées du jour"),
+        _l("La page du chauffeur : arrêts dans l'ordre, livré ou échec."),
+    ),
+    ("logistics.counter", _l("Comptoir de retrait"), _l("Retrouver une commande et la remettre.")),
+    (
+        "logistics.report",
+        _l("Bilan des tournées"),
+        _l("Frais encaissés, arrêts, kilos, ateliers servis et échecs, par mois."),
+    ),
+    (
         "content_admin.pages",
         _l("Pages légales et coopérative"),
         _l("CGV, mentions légales, données personnelles, contact, adresse et horaires."),
@@ -105,9 +121,11 @@ def pickup_slots():
 
 
 def _slot_values(form: PickupSlotForm) -> dict:
+    starts_at = delivery.hub_time_to_utc(form.day.data, form.starts_at.data)
     return {
-        "starts_at": delivery.hub_time_to_utc(form.day.data, form.starts_at.data),
+        "starts_at": starts_at,
         "ends_at": delivery.hub_time_to_utc(form.day.data, form.ends_at.data),
+        "cutoff_at": starts_at - timedelta(hours=form.cutoff_hours.data or 0),
         "capacity": form.capacity.data,
         "fee_cents": form.fee.data,
     }
@@ -144,7 +162,10 @@ def new_pickup_slot():
         response = _save(
             form,
             lambda: delivery.create_pickup_slot(**_slot_values(form)),
-            fields={DeliveryErrorCode.INVALID_SCHEDULE: form.ends_at},
+            fields={
+                DeliveryErrorCode.INVALID_SCHEDULE: form.ends_at,
+                DeliveryErrorCode.IN_THE_PAST: form.day,
+            },
             done=_("Créneau de retrait créé."),
             back_to="admin.pickup_slots",
         )
@@ -164,6 +185,8 @@ def edit_pickup_slot(slot_id: int):
         form.ends_at.data = delivery.utc_to_hub_time(slot.ends_at).time()
         form.capacity.data = slot.capacity
         form.fee.data = slot.fee_cents
+        lead = slot.starts_at - slot.cutoff_at
+        form.cutoff_hours.data = int(lead.total_seconds() // 3600)
     if form.validate_on_submit():
         response = _save(
             form,
@@ -189,7 +212,12 @@ def delivery_zones():
 
 
 def _zone_values(form: DeliveryZoneForm) -> dict:
-    return {"name": form.name.data, "postcodes": form.postcodes.data, "fee_cents": form.fee.data}
+    return {
+        "name": form.name.data,
+        "postcodes": form.postcodes.data,
+        "fee_cents": form.fee.data,
+        "free_threshold_cents": form.free_threshold.data,
+    }
 
 
 def _zone_errors(form: DeliveryZoneForm) -> dict:
@@ -225,6 +253,7 @@ def edit_delivery_zone(zone_id: int):
         form.name.data = zone.name
         form.postcodes.data = ", ".join(zone.postcodes or [])
         form.fee.data = zone.fee_cents
+        form.free_threshold.data = zone.free_threshold_cents
     if form.validate_on_submit():
         response = _save(
             form,

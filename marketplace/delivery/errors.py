@@ -20,6 +20,11 @@ class DeliveryErrorCode(StrEnum):
     INVALID_SCHEDULE = "invalid_schedule"
     ZONE_NAME_TAKEN = "zone_name_taken"
     ROUND_HAS_BOOKINGS = "round_has_bookings"
+    IN_THE_PAST = "in_the_past"
+    INVALID_PLAN = "invalid_plan"
+    ALREADY_CANCELLED = "already_cancelled"
+    CANNOT_MOVE = "cannot_move"
+    STOP_ALREADY_DONE = "stop_already_done"
 
 
 class DeliveryError(DomainError):

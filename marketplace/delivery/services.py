@@ -5,17 +5,22 @@ so two checkouts racing for the last place can never both get it, whatever the i
 level: the second UPDATE finds no row and the booking is refused with a clear message.
 """
 
+import csv
+import functools
+import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from babel.numbers import format_decimal
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import contains_eager
 
 from marketplace.accounts.models import Address
@@ -24,7 +29,16 @@ from marketplace.extensions import db
 from marketplace.vendors.models import Vendor
 
 from .errors import DeliveryError, DeliveryErrorCode
-from .models import DeliveryRound, DeliveryZone, PickupBooking, PickupSlot, RoundStop
+from .models import (
+    DeliveryRound,
+    DeliveryZone,
+    PickupBooking,
+    PickupPlan,
+    PickupSlot,
+    RoundPlan,
+    RoundStop,
+)
+from .states import RunStatus, StopStatus
 
 #: Times are entered and shown in the hub's time zone and stored in UTC.
 HUB_TIMEZONE = ZoneInfo("Europe/Paris")
@@ -50,6 +64,8 @@ class DeliveryQuote:
     postcode: str | None
     #: A Delivery zone lists the postcode (even if no round is open right now).
     postcode_served: bool
+    #: The cart's goods, which may reach a zone's free-delivery threshold.
+    goods_cents: int = 0
 
     @property
     def pickup_fee_cents(self) -> int | None:
@@ -57,7 +73,7 @@ class DeliveryQuote:
 
     @property
     def round_fee_cents(self) -> int | None:
-        return min((r.zone.fee_cents for r in self.rounds), default=None)
+        return min((r.zone.fee_for(self.goods_cents) for r in self.rounds), default=None)
 
 
 def hub_time_to_utc(day: date, at: time) -> datetime:
@@ -126,7 +142,11 @@ def bookable_pickup_slots(*, now: datetime, limit: int = MAX_CHOICES) -> list[Pi
     return list(
         db.session.scalars(
             select(PickupSlot)
-            .where(PickupSlot.starts_at > now, PickupSlot.booked < PickupSlot.capacity)
+            .where(
+                PickupSlot.cutoff_at > now,
+                PickupSlot.status == RunStatus.OPEN,
+                PickupSlot.booked < PickupSlot.capacity,
+            )
             .order_by(PickupSlot.starts_at, PickupSlot.id)
             .limit(limit)
         )
@@ -152,6 +172,7 @@ def open_rounds(
             .join(DeliveryRound.zone)
             .where(
                 DeliveryRound.zone_id.in_(zone_ids),
+                DeliveryRound.status == RunStatus.OPEN,
                 DeliveryRound.cutoff_at > now,
                 DeliveryRound.booked_stops < DeliveryRound.capacity_stops,
                 DeliveryRound.booked_grams + weight_grams <= DeliveryRound.capacity_grams,
@@ -188,6 +209,7 @@ def delivery_quote(*, summary, postcode: str | None, now: datetime) -> DeliveryQ
         rounds=rounds,
         postcode=postcode,
         postcode_served=served,
+        goods_cents=summary.goods_cents,
     )
 
 
@@ -213,7 +235,8 @@ def book_pickup_slot(*, slot_id: int, now: datetime, order_id: int | None = None
         .where(
             PickupSlot.id == slot_id,
             PickupSlot.booked < PickupSlot.capacity,
-            PickupSlot.starts_at > now,
+            PickupSlot.cutoff_at > now,
+            PickupSlot.status == RunStatus.OPEN,
         )
         .values(booked=PickupSlot.booked + 1)
         .execution_options(synchronize_session=False)
@@ -224,7 +247,7 @@ def book_pickup_slot(*, slot_id: int, now: datetime, order_id: int | None = None
             raise DeliveryError(
                 DeliveryErrorCode.SLOT_NOT_FOUND, _("Ce créneau de retrait n'existe pas.")
             )
-        if _as_utc(slot.starts_at) <= now:
+        if _as_utc(slot.cutoff_at) <= now or slot.status != RunStatus.OPEN:
             raise DeliveryError(
                 DeliveryErrorCode.SLOT_PAST,
                 _("Ce créneau de retrait est passé : choisissez-en un autre."),
@@ -296,6 +319,7 @@ def book_round_stop(
         .where(
             DeliveryRound.id == round_id,
             DeliveryRound.cutoff_at > now,
+            DeliveryRound.status == RunStatus.OPEN,
             DeliveryRound.booked_stops < DeliveryRound.capacity_stops,
             DeliveryRound.booked_grams + weight_grams <= DeliveryRound.capacity_grams,
         )
@@ -323,7 +347,7 @@ def _refuse_round(round_id: int, weight_grams: int, now: datetime) -> None:
         raise DeliveryError(
             DeliveryErrorCode.ROUND_NOT_FOUND, _("Cette tournée de livraison n'existe pas.")
         )
-    if _as_utc(delivery_round.cutoff_at) <= now:
+    if _as_utc(delivery_round.cutoff_at) <= now or delivery_round.status != RunStatus.OPEN:
         raise DeliveryError(
             DeliveryErrorCode.ROUND_CLOSED,
             _("Les commandes pour cette tournée sont closes : choisissez-en une autre."),
@@ -421,12 +445,39 @@ def _check_schedule(starts_at: datetime, ends_at: datetime) -> None:
         )
 
 
+def _refuse_past(moment: datetime, now: datetime | None) -> None:
+    if moment <= (now or datetime.now(UTC)):
+        raise DeliveryError(
+            DeliveryErrorCode.IN_THE_PAST,
+            _("Ce moment est déjà passé : on ne peut plus y prendre de commandes."),
+        )
+
+
 def create_pickup_slot(
-    *, starts_at: datetime, ends_at: datetime, capacity: int, fee_cents: int
+    *,
+    starts_at: datetime,
+    ends_at: datetime,
+    capacity: int,
+    fee_cents: int,
+    cutoff_at: datetime | None = None,
+    now: datetime | None = None,
 ) -> PickupSlot:
+    """A one-off slot; bookings close at `cutoff_at` (default: when it starts)."""
     _check_schedule(starts_at, ends_at)
+    cutoff_at = cutoff_at or starts_at
+    if cutoff_at > starts_at:
+        raise DeliveryError(
+            DeliveryErrorCode.INVALID_SCHEDULE,
+            _("La clôture des réservations doit précéder le début du créneau."),
+        )
+    _refuse_past(cutoff_at, now)
     slot = PickupSlot(
-        starts_at=starts_at, ends_at=ends_at, capacity=capacity, booked=0, fee_cents=fee_cents
+        starts_at=starts_at,
+        ends_at=ends_at,
+        cutoff_at=cutoff_at,
+        capacity=capacity,
+        booked=0,
+        fee_cents=fee_cents,
     )
     db.session.add(slot)
     db.session.flush()
@@ -434,14 +485,37 @@ def create_pickup_slot(
 
 
 def update_pickup_slot(
-    *, slot: PickupSlot, starts_at: datetime, ends_at: datetime, capacity: int, fee_cents: int
+    *,
+    slot: PickupSlot,
+    starts_at: datetime,
+    ends_at: datetime,
+    capacity: int,
+    fee_cents: int,
+    cutoff_at: datetime | None = None,
 ) -> PickupSlot:
-    """Change a slot; its capacity can never drop below the places already booked."""
+    """Change a slot; its capacity can never drop below the places already booked.
+
+    Without `cutoff_at`, the cut-off moves with the start, keeping its lead (a plan's "18 hours
+    before").
+    """
     _check_schedule(starts_at, ends_at)
+    if cutoff_at is None:
+        cutoff_at = starts_at - (_as_utc(slot.starts_at) - _as_utc(slot.cutoff_at))
+    if cutoff_at > starts_at:
+        raise DeliveryError(
+            DeliveryErrorCode.INVALID_SCHEDULE,
+            _("La clôture des réservations doit précéder le début du créneau."),
+        )
     changed = db.session.execute(
         update(PickupSlot)
         .where(PickupSlot.id == slot.id, PickupSlot.booked <= capacity)
-        .values(starts_at=starts_at, ends_at=ends_at, capacity=capacity, fee_cents=fee_cents)
+        .values(
+            starts_at=starts_at,
+            ends_at=ends_at,
+            cutoff_at=cutoff_at,
+            capacity=capacity,
+            fee_cents=fee_cents,
+        )
         .execution_options(synchronize_session=False)
     ).rowcount
     db.session.refresh(slot)
@@ -467,23 +541,40 @@ def _check_zone_name(name: str, zone_id: int | None) -> None:
         )
 
 
-def create_delivery_zone(*, name: str, postcodes: Iterable[str], fee_cents: int) -> DeliveryZone:
+def create_delivery_zone(
+    *,
+    name: str,
+    postcodes: Iterable[str],
+    fee_cents: int,
+    free_threshold_cents: int | None = None,
+) -> DeliveryZone:
     name = name.strip()
     _check_zone_name(name, None)
-    zone = DeliveryZone(name=name, postcodes=parse_postcodes(postcodes), fee_cents=fee_cents)
+    zone = DeliveryZone(
+        name=name,
+        postcodes=parse_postcodes(postcodes),
+        fee_cents=fee_cents,
+        free_threshold_cents=free_threshold_cents,
+    )
     db.session.add(zone)
     db.session.flush()
     return zone
 
 
 def update_delivery_zone(
-    *, zone: DeliveryZone, name: str, postcodes: Iterable[str], fee_cents: int
+    *,
+    zone: DeliveryZone,
+    name: str,
+    postcodes: Iterable[str],
+    fee_cents: int,
+    free_threshold_cents: int | None = None,
 ) -> DeliveryZone:
     name = name.strip()
     _check_zone_name(name, zone.id)
     zone.name = name
     zone.postcodes = parse_postcodes(postcodes)
     zone.fee_cents = fee_cents
+    zone.free_threshold_cents = free_threshold_cents
     db.session.flush()
     return zone
 
@@ -504,8 +595,10 @@ def create_delivery_round(
     cutoff_at: datetime,
     capacity_stops: int,
     capacity_grams: int,
+    now: datetime | None = None,
 ) -> DeliveryRound:
     _check_cutoff(delivery_date, cutoff_at)
+    _refuse_past(cutoff_at, now)
     delivery_round = DeliveryRound(
         zone=zone,
         delivery_date=delivery_date,
@@ -573,3 +666,520 @@ def format_kilograms(grams: int, locale: str | None = None) -> str:
     return format_decimal(
         Decimal(grams) / 1000, format="#,##0.###", locale=locale or str(get_locale() or "fr")
     )
+
+
+# --- Recurring plans and the planner ---------------------------------------------------------
+
+#: How far ahead the planner creates concrete rounds and slots.
+PLAN_WEEKS_AHEAD = 3
+
+
+def _check_weekdays(weekdays: Iterable[int]) -> list[int]:
+    days = sorted({int(day) for day in weekdays})
+    if not days or any(day < 0 or day > 6 for day in days):
+        raise DeliveryError(
+            DeliveryErrorCode.INVALID_PLAN, _("Choisissez au moins un jour de la semaine.")
+        )
+    return days
+
+
+def create_round_plan(
+    *,
+    zone: DeliveryZone,
+    weekdays: Iterable[int],
+    departure_time: time,
+    cutoff_days_before: int,
+    cutoff_time: time,
+    capacity_stops: int,
+    capacity_grams: int,
+) -> RoundPlan:
+    """A recurring round; the planner creates its dates (`plan_ahead`)."""
+    plan = RoundPlan(zone=zone, active=True)
+    return update_round_plan(
+        plan=plan,
+        zone=zone,
+        weekdays=weekdays,
+        departure_time=departure_time,
+        cutoff_days_before=cutoff_days_before,
+        cutoff_time=cutoff_time,
+        capacity_stops=capacity_stops,
+        capacity_grams=capacity_grams,
+        active=True,
+    )
+
+
+def update_round_plan(
+    *,
+    plan: RoundPlan,
+    zone: DeliveryZone,
+    weekdays: Iterable[int],
+    departure_time: time,
+    cutoff_days_before: int,
+    cutoff_time: time,
+    capacity_stops: int,
+    capacity_grams: int,
+    active: bool,
+) -> RoundPlan:
+    """Change a plan; rounds already created keep their own settings (change them one by one)."""
+    if cutoff_days_before == 0 and cutoff_time > departure_time:
+        raise DeliveryError(
+            DeliveryErrorCode.INVALID_PLAN,
+            _("La clôture des commandes doit précéder le départ de la tournée."),
+        )
+    plan.zone = zone
+    plan.weekdays = _check_weekdays(weekdays)
+    plan.departure_time = departure_time
+    plan.cutoff_days_before = cutoff_days_before
+    plan.cutoff_time = cutoff_time
+    plan.capacity_stops = capacity_stops
+    plan.capacity_grams = capacity_grams
+    plan.active = active
+    db.session.add(plan)
+    db.session.flush()
+    return plan
+
+
+def create_pickup_plan(
+    *,
+    name: str,
+    weekdays: Iterable[int],
+    start_time: time,
+    end_time: time,
+    capacity: int,
+    fee_cents: int,
+    cutoff_hours_before: int,
+) -> PickupPlan:
+    plan = PickupPlan(active=True)
+    return update_pickup_plan(
+        plan=plan,
+        name=name,
+        weekdays=weekdays,
+        start_time=start_time,
+        end_time=end_time,
+        capacity=capacity,
+        fee_cents=fee_cents,
+        cutoff_hours_before=cutoff_hours_before,
+        active=True,
+    )
+
+
+def update_pickup_plan(
+    *,
+    plan: PickupPlan,
+    name: str,
+    weekdays: Iterable[int],
+    start_time: time,
+    end_time: time,
+    capacity: int,
+    fee_cents: int,
+    cutoff_hours_before: int,
+    active: bool,
+) -> PickupPlan:
+    if end_time <= start_time:
+        raise DeliveryError(
+            DeliveryErrorCode.INVALID_SCHEDULE, _("L'heure de fin doit suivre l'heure de début.")
+        )
+    plan.name = name.strip()
+    plan.weekdays = _check_weekdays(weekdays)
+    plan.start_time = start_time
+    plan.end_time = end_time
+    plan.capacity = capacity
+    plan.fee_cents = fee_cents
+    plan.cutoff_hours_before = cutoff_hours_before
+    plan.active = active
+    db.session.add(plan)
+    db.session.flush()
+    return plan
+
+
+def list_round_plans() -> list[RoundPlan]:
+    return list(
+        db.session.scalars(
+            select(RoundPlan)
+            .join(RoundPlan.zone)
+            .options(contains_eager(RoundPlan.zone))
+            .order_by(RoundPlan.active.desc(), DeliveryZone.name, RoundPlan.id)
+        )
+    )
+
+
+def list_pickup_plans() -> list[PickupPlan]:
+    return list(
+        db.session.scalars(
+            select(PickupPlan).order_by(PickupPlan.active.desc(), PickupPlan.name, PickupPlan.id)
+        )
+    )
+
+
+def round_plan_dates(plan: RoundPlan, *, now: datetime, weeks: int) -> list[dict]:
+    """The rounds a plan calls for in the coming weeks, still open for orders at `now`."""
+    today = utc_to_hub_time(now).date()
+    rows = []
+    for offset in range(weeks * 7):
+        day = today + timedelta(days=offset)
+        if day.weekday() not in plan.weekdays:
+            continue
+        cutoff_at = hub_time_to_utc(day - timedelta(days=plan.cutoff_days_before), plan.cutoff_time)
+        if cutoff_at <= now:
+            continue  # past: never created
+        rows.append(
+            {
+                "plan_id": plan.id,
+                "zone_id": plan.zone_id,
+                "delivery_date": day,
+                "departure_time": plan.departure_time,
+                "cutoff_at": cutoff_at,
+                "capacity_stops": plan.capacity_stops,
+                "capacity_grams": plan.capacity_grams,
+            }
+        )
+    return rows
+
+
+def pickup_plan_dates(plan: PickupPlan, *, now: datetime, weeks: int) -> list[dict]:
+    """The slots a plan calls for in the coming weeks, still open for bookings at `now`."""
+    today = utc_to_hub_time(now).date()
+    rows = []
+    for offset in range(weeks * 7):
+        day = today + timedelta(days=offset)
+        if day.weekday() not in plan.weekdays:
+            continue
+        starts_at = hub_time_to_utc(day, plan.start_time)
+        cutoff_at = starts_at - timedelta(hours=plan.cutoff_hours_before)
+        if cutoff_at <= now:
+            continue
+        rows.append(
+            {
+                "plan_id": plan.id,
+                "starts_at": starts_at,
+                "ends_at": hub_time_to_utc(day, plan.end_time),
+                "cutoff_at": cutoff_at,
+                "capacity": plan.capacity,
+                "fee_cents": plan.fee_cents,
+            }
+        )
+    return rows
+
+
+def _insert_ignoring_duplicates(model: type, rows: list[dict], keys: list[str]) -> int:
+    """INSERT ... ON CONFLICT DO NOTHING: rows already there (same plan and date) are kept
+    as they are, so running the planner twice, or on two workers at once, adds nothing."""
+    if not rows:
+        return 0
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    stamp = datetime.now(UTC)
+    counters = (
+        {"booked": 0} if model is PickupSlot else {"booked_stops": 0, "booked_grams": 0}
+    )
+    values = [
+        {**row, **counters, "status": RunStatus.OPEN, "created_at": stamp, "updated_at": stamp}
+        for row in rows
+    ]
+    statement = (
+        insert(model).values(values).on_conflict_do_nothing(index_elements=keys)
+        .returning(model.id)
+    )
+    return len(db.session.execute(statement).all())
+
+
+def plan_ahead(*, now: datetime, weeks: int = PLAN_WEEKS_AHEAD) -> tuple[int, int]:
+    """Create the concrete rounds and slots of every active plan for the coming weeks.
+
+    Returns (rounds created, slots created). A date that exists already, even cancelled,
+    is left alone: an Admin's cancellation or capacity change is never undone.
+    """
+    round_rows = [
+        row
+        for plan in db.session.scalars(select(RoundPlan).where(RoundPlan.active.is_(True)))
+        for row in round_plan_dates(plan, now=now, weeks=weeks)
+    ]
+    slot_rows = [
+        row
+        for plan in db.session.scalars(select(PickupPlan).where(PickupPlan.active.is_(True)))
+        for row in pickup_plan_dates(plan, now=now, weeks=weeks)
+    ]
+    rounds = _insert_ignoring_duplicates(DeliveryRound, round_rows, ["plan_id", "delivery_date"])
+    slots = _insert_ignoring_duplicates(PickupSlot, slot_rows, ["plan_id", "starts_at"])
+    return rounds, slots
+
+
+# --- Cancelling a date, closing at the cut-off ------------------------------------------------
+
+
+def cancel_delivery_round(*, delivery_round: DeliveryRound) -> None:
+    """Call off one date of a round: nothing more can be booked in it; its Customers keep
+    their stop until they move it to another round (`move_round_stop`)."""
+    changed = db.session.execute(
+        update(DeliveryRound)
+        .where(DeliveryRound.id == delivery_round.id, DeliveryRound.status != RunStatus.CANCELLED)
+        .values(status=RunStatus.CANCELLED)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.refresh(delivery_round)
+    if not changed:
+        raise DeliveryError(
+            DeliveryErrorCode.ALREADY_CANCELLED, _("Cette tournée est déjà annulée.")
+        )
+
+
+def cancel_pickup_slot(*, slot: PickupSlot) -> None:
+    """Call off one Pickup slot; its Customers keep their booking until they move it."""
+    changed = db.session.execute(
+        update(PickupSlot)
+        .where(PickupSlot.id == slot.id, PickupSlot.status != RunStatus.CANCELLED)
+        .values(status=RunStatus.CANCELLED)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.refresh(slot)
+    if not changed:
+        raise DeliveryError(
+            DeliveryErrorCode.ALREADY_CANCELLED, _("Ce créneau de retrait est déjà annulé.")
+        )
+
+
+def due_round_ids(*, now: datetime) -> list[int]:
+    return list(
+        db.session.scalars(
+            select(DeliveryRound.id)
+            .where(DeliveryRound.status == RunStatus.OPEN, DeliveryRound.cutoff_at <= now)
+            .order_by(DeliveryRound.cutoff_at, DeliveryRound.id)
+        )
+    )
+
+
+def due_slot_ids(*, now: datetime) -> list[int]:
+    return list(
+        db.session.scalars(
+            select(PickupSlot.id)
+            .where(PickupSlot.status == RunStatus.OPEN, PickupSlot.cutoff_at <= now)
+            .order_by(PickupSlot.cutoff_at, PickupSlot.id)
+        )
+    )
+
+
+def claim_round_closing(*, round_id: int, now: datetime) -> bool:
+    """Close a round whose cut-off has passed; True for the one caller that closed it.
+
+    One conditional UPDATE: a second run, or a second worker at the same moment, finds the
+    round closed already (PostgreSQL re-checks the WHERE after the first one's row lock) and
+    gets False, so pick lists go out exactly once.
+    """
+    closed = db.session.execute(
+        update(DeliveryRound)
+        .where(
+            DeliveryRound.id == round_id,
+            DeliveryRound.status == RunStatus.OPEN,
+            DeliveryRound.cutoff_at <= now,
+        )
+        .values(status=RunStatus.CLOSED, closed_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    _expire_cached(DeliveryRound, round_id)
+    return bool(closed)
+
+
+def claim_slot_closing(*, slot_id: int, now: datetime) -> bool:
+    """The Pickup slot counterpart of `claim_round_closing`."""
+    closed = db.session.execute(
+        update(PickupSlot)
+        .where(
+            PickupSlot.id == slot_id,
+            PickupSlot.status == RunStatus.OPEN,
+            PickupSlot.cutoff_at <= now,
+        )
+        .values(status=RunStatus.CLOSED, closed_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    _expire_cached(PickupSlot, slot_id)
+    return bool(closed)
+
+
+# --- Route: nearest neighbour over postcode coordinates ---------------------------------------
+
+_POSTCODE_FILE = Path(__file__).parent / "data" / "tarn_postcodes.csv"
+#: The hub, in Castres: where every round starts.
+HUB_POSTCODE = "81100"
+
+
+@functools.cache
+def postcode_coordinates() -> dict[str, tuple[float, float]]:
+    """{postcode: (latitude, longitude)} from the small data file (no network)."""
+    with _POSTCODE_FILE.open(encoding="utf-8") as handle:
+        rows = csv.DictReader(line for line in handle if not line.startswith("#"))
+        return {row["postcode"]: (float(row["latitude"]), float(row["longitude"])) for row in rows}
+
+
+def _distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Great-circle distance (haversine): plenty for ordering stops, never for money."""
+    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
+    return 2 * 6371 * math.asin(math.sqrt(h))
+
+
+def nearest_neighbour_route(
+    stops: Iterable[tuple[int, str | None]], *, start: str = HUB_POSTCODE
+) -> list[int]:
+    """Stop keys in visiting order: from the hub, always on to the nearest stop not visited.
+
+    `stops` are (key, postcode); ties go to the smaller key, and stops whose postcode has no
+    known coordinates come last, in key order, for the Admin to place by hand.
+    """
+    coordinates = postcode_coordinates()
+    known = sorted((key, coordinates[code]) for key, code in stops if code in coordinates)
+    unknown = sorted(key for key, code in stops if code not in coordinates)
+    here = coordinates[start]
+    route = []
+    while known:
+        nearest = min(known, key=lambda item: (_distance_km(here, item[1]), item[0]))
+        known.remove(nearest)
+        route.append(nearest[0])
+        here = nearest[1]
+    return route + unknown
+
+
+def set_stop_order(*, delivery_round: DeliveryRound, stop_ids: list[int]) -> None:
+    """Number the round's stops 1, 2, 3… in the order given (ids of other rounds ignored)."""
+    stops = {
+        stop.id: stop
+        for stop in db.session.scalars(
+            select(RoundStop).where(RoundStop.round_id == delivery_round.id)
+        )
+    }
+    ordered = [stop_id for stop_id in stop_ids if stop_id in stops]
+    ordered += sorted(set(stops) - set(ordered), key=lambda i: (stops[i].position, i))
+    for position, stop_id in enumerate(ordered, start=1):
+        stops[stop_id].position = position
+    db.session.flush()
+
+
+def move_stop(*, stop: RoundStop, offset: int) -> None:
+    """Move a stop earlier (-1) or later (+1) in its round, as the Admin reorders by hand."""
+    ids = list(
+        db.session.scalars(
+            select(RoundStop.id)
+            .where(RoundStop.round_id == stop.round_id)
+            .order_by(RoundStop.position, RoundStop.id)
+        )
+    )
+    index = ids.index(stop.id)
+    target = min(max(index + offset, 0), len(ids) - 1)
+    ids.insert(target, ids.pop(index))
+    set_stop_order(delivery_round=stop.delivery_round, stop_ids=ids)
+
+
+# --- Stop outcomes and moving a booking ------------------------------------------------------
+
+
+def record_stop_outcome(
+    *, stop: RoundStop, delivered: bool, now: datetime, reason: str = ""
+) -> None:
+    """Mark a pending stop delivered or failed, once: a second tap is refused."""
+    changed = db.session.execute(
+        update(RoundStop)
+        .where(RoundStop.id == stop.id, RoundStop.status == StopStatus.PENDING)
+        .values(
+            status=StopStatus.DELIVERED if delivered else StopStatus.FAILED,
+            delivered_at=now if delivered else None,
+            failed_at=None if delivered else now,
+            failure_reason="" if delivered else reason.strip(),
+        )
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.refresh(stop)
+    if not changed:
+        raise DeliveryError(
+            DeliveryErrorCode.STOP_ALREADY_DONE, _("Cet arrêt a déjà été marqué.")
+        )
+
+
+def may_leave_round(*, stop: RoundStop, now: datetime) -> bool:
+    """A Customer may move their stop before the cut-off, or when the round was cancelled
+    or the driver could not deliver."""
+    delivery_round = stop.delivery_round
+    if stop.status == StopStatus.FAILED or delivery_round.status == RunStatus.CANCELLED:
+        return True
+    return stop.status == StopStatus.PENDING and (
+        delivery_round.status == RunStatus.OPEN and _as_utc(delivery_round.cutoff_at) > now
+    )
+
+
+def may_leave_slot(*, slot: PickupSlot, now: datetime) -> bool:
+    if slot.status == RunStatus.CANCELLED:
+        return True
+    return slot.status == RunStatus.OPEN and _as_utc(slot.cutoff_at) > now
+
+
+def _refuse_move() -> None:
+    raise DeliveryError(
+        DeliveryErrorCode.CANNOT_MOVE,
+        _("Les commandes sont closes pour cette date : la réservation ne peut plus changer."),
+    )
+
+
+def move_round_stop(*, order_id: int, to_round_id: int, now: datetime) -> RoundStop:
+    """Move an Order's stop to another round of the same zone with room, before the cut-off.
+
+    The new place is taken by the same conditional UPDATE as at checkout; if it fails, the
+    DeliveryError rolls the whole transaction back, the old stop included.
+    """
+    stop = db.session.scalar(select(RoundStop).where(RoundStop.order_id == order_id))
+    if stop is None or not may_leave_round(stop=stop, now=now):
+        _refuse_move()
+    target = db.session.get(DeliveryRound, to_round_id)
+    same_zone = target is not None and target.zone_id == stop.delivery_round.zone_id
+    if not same_zone or target.id == stop.round_id:
+        raise DeliveryError(
+            DeliveryErrorCode.ROUND_NOT_FOUND, _("Cette tournée de livraison n'est pas proposée.")
+        )
+    weight_grams = stop.weight_grams
+    release_round_stop(order_id=order_id)
+    db.session.expunge(stop)
+    return book_round_stop(
+        round_id=to_round_id, order_id=order_id, weight_grams=weight_grams, now=now
+    )
+
+
+def move_pickup_booking(*, order_id: int, from_slot_id: int, to_slot_id: int, now: datetime
+                        ) -> PickupSlot:
+    """Move an Order to another Pickup slot with the same fee, before the cut-off."""
+    current = db.session.get(PickupSlot, from_slot_id)
+    if current is None or not may_leave_slot(slot=current, now=now):
+        _refuse_move()
+    target = db.session.get(PickupSlot, to_slot_id)
+    if target is None or target.fee_cents != current.fee_cents or target.id == current.id:
+        raise DeliveryError(
+            DeliveryErrorCode.SLOT_NOT_FOUND, _("Ce créneau de retrait n'est pas proposé.")
+        )
+    release_pickup_slot(slot_id=from_slot_id, order_id=order_id)
+    return book_pickup_slot(slot_id=to_slot_id, now=now, order_id=order_id)
+
+
+def other_rounds(*, stop: RoundStop, now: datetime) -> list[DeliveryRound]:
+    """Rounds of the stop's zone it could move to: open, before cut-off, room for its weight."""
+    return list(
+        db.session.scalars(
+            select(DeliveryRound)
+            .where(
+                DeliveryRound.zone_id == stop.delivery_round.zone_id,
+                DeliveryRound.id != stop.round_id,
+                DeliveryRound.status == RunStatus.OPEN,
+                DeliveryRound.cutoff_at > now,
+                DeliveryRound.booked_stops < DeliveryRound.capacity_stops,
+                DeliveryRound.booked_grams + stop.weight_grams <= DeliveryRound.capacity_grams,
+            )
+            .order_by(DeliveryRound.delivery_date, DeliveryRound.id)
+            .limit(MAX_CHOICES)
+        )
+    )
+
+
+def other_slots(*, slot: PickupSlot, now: datetime) -> list[PickupSlot]:
+    return [
+        candidate
+        for candidate in bookable_pickup_slots(now=now)
+        if candidate.id != slot.id and candidate.fee_cents == slot.fee_cents
+    ]

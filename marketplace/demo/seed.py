@@ -16,8 +16,8 @@ from marketplace.accounts.services import hash_password
 from marketplace.catalog.models import Category, Product, ProductImage, ProductStatus, Variant
 from marketplace.catalog.services import refresh_from_price
 from marketplace.core.models import utcnow
-from marketplace.delivery.models import DeliveryRound, DeliveryZone, PickupSlot
-from marketplace.delivery.services import hub_time_to_utc, utc_to_hub_time
+from marketplace.delivery.models import DeliveryZone, PickupPlan, RoundPlan
+from marketplace.delivery.services import plan_ahead
 from marketplace.extensions import db
 from marketplace.vendors.models import Vendor, VendorMember, VendorStatus
 
@@ -253,37 +253,45 @@ def create_demo_accounts(*, vendor: Vendor) -> None:
 
 
 def create_delivery_schedule(*, now: datetime) -> None:
-    """Pickup slots and Delivery rounds for the next two weeks, so checkout has choices.
+    """Delivery zones, the hub's recurring rounds and pickup hours, and their next two weeks
+    of concrete rounds and slots (the periodic planner keeps creating them afterwards).
 
     Times are Paris wall-clock times (the hub's opening hours, the noon cut-off) stored in UTC.
     """
-    today = utc_to_hub_time(now).date()
-    days = [today + timedelta(days=offset) for offset in range(15)]
-    for day in days[:14]:
-        for hours in data.PICKUP_HOURS:
-            starts_at = hub_time_to_utc(day, time(hours.start_hour))
-            if day.weekday() == hours.weekday and starts_at > now:
-                db.session.add(
-                    PickupSlot(
-                        starts_at=starts_at,
-                        ends_at=hub_time_to_utc(day, time(hours.end_hour)),
-                        capacity=data.PICKUP_CAPACITY,
-                        fee_cents=data.PICKUP_FEE_CENTS,
-                    )
-                )
+    hours_by_time: dict[tuple[int, int], list[int]] = {}
+    for hours in data.PICKUP_HOURS:
+        hours_by_time.setdefault((hours.start_hour, hours.end_hour), []).append(hours.weekday)
+    for (start_hour, end_hour), weekdays in hours_by_time.items():
+        db.session.add(
+            PickupPlan(
+                name=f"Boutique des Ateliers {start_hour}–{end_hour} h",
+                weekdays=sorted(weekdays),
+                start_time=time(start_hour),
+                end_time=time(end_hour),
+                capacity=data.PICKUP_CAPACITY,
+                fee_cents=data.PICKUP_FEE_CENTS,
+                cutoff_hours_before=data.PICKUP_CUTOFF_HOURS,
+                active=True,
+            )
+        )
     for spec in data.DELIVERY_ZONES:
         zone = DeliveryZone(
-            name=spec.name, postcodes=list(spec.postcodes), fee_cents=spec.fee_cents
+            name=spec.name,
+            postcodes=list(spec.postcodes),
+            fee_cents=spec.fee_cents,
+            free_threshold_cents=spec.free_threshold_cents,
         )
-        db.session.add(zone)
-        for day in days[1:]:
-            cutoff_at = hub_time_to_utc(day - timedelta(days=1), time(data.ROUND_CUTOFF_HOUR))
-            if day.weekday() in spec.round_weekdays and cutoff_at > now:
-                zone.rounds.append(
-                    DeliveryRound(
-                        delivery_date=day,
-                        cutoff_at=cutoff_at,
-                        capacity_stops=data.ROUND_CAPACITY_STOPS,
-                        capacity_grams=data.ROUND_CAPACITY_GRAMS,
-                    )
-                )
+        db.session.add(
+            RoundPlan(
+                zone=zone,
+                weekdays=list(spec.round_weekdays),
+                departure_time=time(data.ROUND_DEPARTURE_HOUR),
+                cutoff_days_before=1,
+                cutoff_time=time(data.ROUND_CUTOFF_HOUR),
+                capacity_stops=data.ROUND_CAPACITY_STOPS,
+                capacity_grams=data.ROUND_CAPACITY_GRAMS,
+                active=True,
+            )
+        )
+    db.session.flush()
+    plan_ahead(now=now, weeks=2)

@@ -245,7 +245,7 @@ def quote_checkout(
     if pickup_slot is not None:
         order_fee = pickup_slot.fee_cents
     elif delivery_round is not None:
-        order_fee = delivery_round.zone.fee_cents
+        order_fee = delivery_round.zone.fee_for(summary.goods_cents)
     else:
         order_fee = 0
     breakdown = price_order(vendors=vendors, order_fee_cents=order_fee)

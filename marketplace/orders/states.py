@@ -51,6 +51,8 @@ class VendorOrderEvent(StrEnum):
     MAKE_READY_FOR_PICKUP = "make_ready_for_pickup"
     DROP_AT_HUB = "drop_at_hub"
     DELIVER = "deliver"
+    #: A round could not hand the goods over: they stay at the hub, with the reason as note.
+    RETURN_TO_HUB = "return_to_hub"
     COMPLETE = "complete"
     CANCEL = "cancel"
     REFUND_PART = "refund_part"
@@ -93,6 +95,10 @@ VENDOR_ORDER_MACHINE: StateMachine[VendorOrderStatus, VendorOrderEvent] = StateM
         (VS.ACCEPTED, VE.SHIP): VS.SHIPPED,
         (VS.ACCEPTED, VE.MAKE_READY_FOR_PICKUP): VS.READY_FOR_PICKUP,
         (VS.ACCEPTED, VE.DROP_AT_HUB): VS.AT_HUB,
+        # A Vendor's drop-off checked in at the hub accepts a VendorOrder not yet accepted.
+        (VS.PAID, VE.DROP_AT_HUB): VS.AT_HUB,
+        (VS.PAID, VE.MAKE_READY_FOR_PICKUP): VS.READY_FOR_PICKUP,
+        (VS.AT_HUB, VE.RETURN_TO_HUB): VS.AT_HUB,
         (VS.SHIPPED, VE.DELIVER): VS.DELIVERED,
         (VS.READY_FOR_PICKUP, VE.DELIVER): VS.DELIVERED,
         (VS.AT_HUB, VE.DELIVER): VS.DELIVERED,

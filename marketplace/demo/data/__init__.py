@@ -9,6 +9,7 @@ Category or colour stops the seed with the file and the entry named.
 import tomllib
 from dataclasses import MISSING, dataclass, fields, is_dataclass
 from pathlib import Path
+from types import UnionType
 from typing import Any, NamedTuple, TypeVar, get_args, get_origin, get_type_hints
 
 from slugify import slugify
@@ -125,6 +126,7 @@ class ZoneSpec(NamedTuple):
     postcodes: tuple[str, ...]
     fee_cents: int
     round_weekdays: tuple[int, ...]  # days the van goes there, Monday is 0
+    free_threshold_cents: int | None = None  # goods total from which the round is free
 
 
 class SubCategoryEntry(NamedTuple):
@@ -170,6 +172,8 @@ class DeliveryFile(NamedTuple):
     round_capacity_stops: int
     round_capacity_grams: int
     round_cutoff_hour: int
+    round_departure_hour: int = 9
+    pickup_cutoff_hours: int = 18  # bookings close this long before a slot opens
 
 
 @dataclass(frozen=True)
@@ -228,6 +232,9 @@ class Reader:
                     f"{where}: unknown look {value!r} (looks.toml has {', '.join(self.looks)})"
                 )
             return self.looks[value]
+        if isinstance(kind, UnionType):  # `int | None`: an absent key is None, a given one int
+            [item_kind] = [arg for arg in get_args(kind) if arg is not type(None)]
+            return self.value(item_kind, value, where)
         if get_origin(kind) is tuple:
             if not isinstance(value, list):
                 raise DemoDataError(f"{where}: expected a list, got {value!r}")
@@ -423,4 +430,6 @@ PICKUP_FEE_CENTS = HUB.delivery.pickup_fee_cents
 DELIVERY_ZONES = HUB.delivery.zones
 ROUND_CAPACITY_STOPS = HUB.delivery.round_capacity_stops
 ROUND_CAPACITY_GRAMS = HUB.delivery.round_capacity_grams
+ROUND_DEPARTURE_HOUR = HUB.delivery.round_departure_hour
+PICKUP_CUTOFF_HOURS = HUB.delivery.pickup_cutoff_hours
 ROUND_CUTOFF_HOUR = HUB.delivery.round_cutoff_hour  # the day before the round, Europe/Paris
