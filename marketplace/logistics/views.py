@@ -24,11 +24,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
-from marketplace.accounts.policies import (
-    admin_required,
-    hub_staff_required,
-    vendor_member_required,
-)
+from marketplace.accounts.policies import admin_required, hub_staff_required
 from marketplace.core.models import utcnow
 from marketplace.core.transactions import errors_redirect_to
 from marketplace.core.web import never_stored
@@ -48,6 +44,7 @@ from marketplace.orders.services import (
     find_order_by_token,
 )
 from marketplace.orders.states import VENDOR_ORDER_STATUS_LABELS, VendorOrderStatus
+from marketplace.vendors.policies import vendor_member_required
 
 from . import services as logistics
 from .pdf import html_to_pdf
