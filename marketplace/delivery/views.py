@@ -57,7 +57,7 @@ def _save(form, action, done: str):  # noqa: ANN001, ANN202
     try:
         action()
     except DeliveryError as error:
-        db.session.rollback()
+        # The form comes back with an error: the request answers 422 and is rolled back.
         form.form_errors.append(error.message)
         return None
     flash(done, "success")
